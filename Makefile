@@ -1,0 +1,35 @@
+# make demo: install into .venv and run the whole cycle on sample_data/
+# make test: install with the test extras and run the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := demo_output
+
+.PHONY: demo test lint bench templates clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh $(DEMO)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+templates: $(VENV)/.installed
+	$(BIN)/dotpha blank-templates --out workbook_templates
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py --sizes $${SIZES:-300}
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

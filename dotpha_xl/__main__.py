@@ -1,0 +1,4 @@
+from dotpha_xl.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""A task's figures and rating for one report period, from its checked plan and item completions.
+
+This is the one place that decides which node a report rates: an annual task is rated on its
+year; a period task on the year being reported in an annual report, and on the whole period in the
+report of its final year (Art. 5.1 d, 7).  Quarterly, half-year and ad hoc reports carry figures
+but no rating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from dotpha_xl.domain.keys import NodeKey
+from dotpha_xl.domain.periods import ReportPeriod
+from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, RatingThresholds, compare_self_rating, rate
+from dotpha_xl.domain.rollup import Figures, expected_completions, roll_up
+from dotpha_xl.domain.tree import Node
+
+#: Flag codes a task result may carry (consolidation adds ``late``).
+FLAG_FORCE_MAJEURE = "force_majeure"
+FLAG_BEHIND = "behind_schedule"
+FLAG_SELF_ABOVE = "self_rating_above"
+FLAG_SELF_BELOW = "self_rating_below"
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task_key: str
+    period: str
+    start_year: int
+    end_year: int
+    expected_to_date: Fraction | None
+    completion_quarter: Fraction | None
+    completion_year: Fraction | None
+    completion_year_raw: Fraction | None
+    completion_period: Fraction | None
+    completion_period_raw: Fraction | None
+    rating: str | None
+    rating_raw: str | None
+    self_rating: str | None
+    force_majeure_items: tuple[str, ...]
+    whole_period: bool
+    figures: Mapping[str, Figures]
+    figures_raw: Mapping[str, Figures]
+
+    @property
+    def behind_schedule(self) -> Fraction | None:
+        """Expected minus achieved to date, for the year being reported (positive when late)."""
+        if self.expected_to_date is None or self.completion_year is None:
+            return None
+        return self.expected_to_date - self.completion_year
+
+    @property
+    def flags(self) -> list[str]:
+        flags: list[str] = []
+        if self.force_majeure_items:
+            flags.append(FLAG_FORCE_MAJEURE)
+        behind = self.behind_schedule
+        if behind is not None and behind > 0:
+            flags.append(FLAG_BEHIND)
+        check = compare_self_rating(self.self_rating, self.rating)
+        if check == "above":
+            flags.append(FLAG_SELF_ABOVE)
+        elif check == "below":
+            flags.append(FLAG_SELF_BELOW)
+        return flags
+
+
+def year_node_key(task_root: Node, start_year: int, year: int) -> NodeKey | None:
+    """The node that holds calendar ``year`` of a task: the root of an annual task, else Y{n}."""
+    key = task_root.key
+    if key.section == "A":
+        return key if year == start_year else None
+    index = year - start_year + 1
+    wanted = key.child(index)
+    return wanted if any(c.key == wanted for c in task_root.children) else None
+
+
+def evaluate_task(
+    root: Node,
+    start_year: int,
+    end_year: int,
+    period: ReportPeriod,
+    completions: Mapping[str, Fraction],
+    force_majeure: Collection[str] = (),
+    self_rating: str | None = None,
+    thresholds: RatingThresholds = DEFAULT_THRESHOLDS,
+) -> TaskResult:
+    """Every figure a report of ``period`` shows for one task, exact."""
+    fm = tuple(k for k in (str(i.key) for i in root.items()) if k in set(force_majeure))
+    adjusted = roll_up(root, completions, fm)
+    raw = roll_up(root, completions)
+    expected = roll_up(root, expected_completions(root, period.end, start_year), fm)
+
+    year_key = year_node_key(root, start_year, period.year)
+    year = str(year_key) if year_key else None
+    quarter = None
+    if year_key is not None:
+        quarter = str(year_key.child((period.end.month - 1) // 3 + 1))
+
+    def pick(figs: Mapping[str, Figures], key: str | None) -> Fraction | None:
+        return figs[key].completion if key is not None and key in figs else None
+
+    task = str(root.key)
+    is_period_task = root.key.section == "B"
+    completion_year = pick(adjusted, year)
+    completion_year_raw = pick(raw, year)
+    completion_period = pick(adjusted, task) if is_period_task else None
+    completion_period_raw = pick(raw, task) if is_period_task else None
+    whole_period = is_period_task and period.kind == "year" and period.year == end_year
+
+    rating = rating_raw = None
+    if period.kind == "year":
+        rated, rated_raw = (
+            (completion_period, completion_period_raw)
+            if whole_period
+            else (completion_year, completion_year_raw)
+        )
+        rating = rate(rated, thresholds) if rated is not None else None
+        rating_raw = rate(rated_raw, thresholds) if rated_raw is not None else None
+
+    return TaskResult(
+        task_key=task,
+        period=period.code,
+        start_year=start_year,
+        end_year=end_year,
+        expected_to_date=pick(expected, year),
+        completion_quarter=pick(adjusted, quarter),
+        completion_year=completion_year,
+        completion_year_raw=completion_year_raw,
+        completion_period=completion_period,
+        completion_period_raw=completion_period_raw,
+        rating=rating,
+        rating_raw=rating_raw,
+        self_rating=self_rating,
+        force_majeure_items=fm,
+        whole_period=whole_period,
+        figures=adjusted,
+        figures_raw=raw,
+    )

@@ -1,0 +1,128 @@
+"""Row keys of the plan tree (DOMAIN.md): the contract between templates and readers.
+
+::
+
+    A{t}                      annual task
+    A{t}.Q{q}.M{m}.I{i}       its quarters, months (of the quarter) and items
+    B{t}                      period task
+    B{t}.Y{y}.Q{q}.M{m}.I{i}  its years, then quarters, months and items as above
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TASK = "task"
+YEAR = "year"
+QUARTER = "quarter"
+MONTH = "month"
+ITEM = "item"
+
+LEVELS = (TASK, YEAR, QUARTER, MONTH, ITEM)
+
+_KEY = re.compile(
+    r"^(?P<section>[AB])(?P<task>[1-9]\d*)"
+    r"(?:\.Y(?P<year>[1-9]\d*))?"
+    r"(?:\.Q(?P<quarter>[1-4]))?"
+    r"(?:\.M(?P<month>[1-3]))?"
+    r"(?:\.I(?P<item>[1-9]\d*))?$"
+)
+
+
+@dataclass(frozen=True, order=True)
+class NodeKey:
+    section: str
+    task: int
+    year: int | None = None
+    quarter: int | None = None
+    month: int | None = None
+    item: int | None = None
+
+    @property
+    def level(self) -> str:
+        if self.item is not None:
+            return ITEM
+        if self.month is not None:
+            return MONTH
+        if self.quarter is not None:
+            return QUARTER
+        if self.year is not None:
+            return YEAR
+        return TASK
+
+    @property
+    def task_key(self) -> str:
+        return f"{self.section}{self.task}"
+
+    def parent(self) -> NodeKey | None:
+        if self.item is not None:
+            return NodeKey(self.section, self.task, self.year, self.quarter, self.month)
+        if self.month is not None:
+            return NodeKey(self.section, self.task, self.year, self.quarter)
+        if self.quarter is not None:
+            return NodeKey(self.section, self.task, self.year)
+        if self.year is not None:
+            return NodeKey(self.section, self.task)
+        return None
+
+    def child(self, index: int) -> NodeKey:
+        """The key of this node's child number ``index`` (1-based)."""
+        level = self.level
+        s, t, y, q, m = self.section, self.task, self.year, self.quarter, self.month
+        if level == TASK:
+            return NodeKey(s, t, index) if s == "B" else NodeKey(s, t, None, index)
+        if level == YEAR:
+            return NodeKey(s, t, y, index)
+        if level == QUARTER:
+            return NodeKey(s, t, y, q, index)
+        if level == MONTH:
+            return NodeKey(s, t, y, q, m, index)
+        raise ValueError(f"an item has no children: {self}")
+
+    def __str__(self) -> str:
+        out = f"{self.section}{self.task}"
+        if self.year is not None:
+            out += f".Y{self.year}"
+        if self.quarter is not None:
+            out += f".Q{self.quarter}"
+        if self.month is not None:
+            out += f".M{self.month}"
+        if self.item is not None:
+            out += f".I{self.item}"
+        return out
+
+
+def parse_key(text: str) -> NodeKey:
+    """Parse a row key; raise ``ValueError`` if it does not follow the grammar."""
+    match = _KEY.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"not a plan row key: {text!r}")
+    g = match.groupdict()
+    key = NodeKey(
+        g["section"],
+        int(g["task"]),
+        int(g["year"]) if g["year"] else None,
+        int(g["quarter"]) if g["quarter"] else None,
+        int(g["month"]) if g["month"] else None,
+        int(g["item"]) if g["item"] else None,
+    )
+    # An annual task has no years; below a period task every node sits under a year; no level
+    # may be skipped (an item needs a month, a month a quarter).
+    if key.section == "A" and key.year is not None:
+        raise ValueError(f"an annual task has no years: {text!r}")
+    if key.section == "B" and key.year is None and key.quarter is not None:
+        raise ValueError(f"a period task's quarters sit under a year: {text!r}")
+    if key.month is not None and key.quarter is None:
+        raise ValueError(f"a month needs its quarter: {text!r}")
+    if key.item is not None and key.month is None:
+        raise ValueError(f"an item needs its month: {text!r}")
+    return key
+
+
+def is_key(text: object) -> bool:
+    try:
+        parse_key(text)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,86 @@
+"""Report periods (Art. 5.1): a quarter, a half-year, a year, or an ad hoc date.
+
+Codes: ``2027-Q1`` … ``2027-Q4``, ``2027-H1`` / ``2027-H2``, ``2027``, ``2027-05-10`` (ad hoc).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+QUARTER = "quarter"
+HALF_YEAR = "half_year"
+YEAR = "year"
+AD_HOC = "ad_hoc"
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+_SHAPE = re.compile(
+    r"(?P<year>\d{4})"
+    r"(?:-(?:Q(?P<quarter>\d)|H(?P<half>\d)|(?P<month>\d{1,2})-(?P<day>\d{1,2})))?",
+    re.IGNORECASE,
+)
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of ``month`` in ``year``."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """A period a report covers; ``end`` is the day the report is "as of"."""
+
+    code: str
+    kind: str
+    year: int
+    quarter: int | None
+    end: date
+
+    @property
+    def month(self) -> int:
+        """Index (1..12) of the month of ``end`` in the year."""
+        return self.end.month
+
+    @property
+    def label_vi(self) -> str:
+        if self.kind == QUARTER:
+            return f"Quý {_ROMAN[self.quarter or 0]} năm {self.year}"
+        if self.kind == HALF_YEAR:
+            half = "đầu" if self.end.month == 6 else "cuối"
+            return f"6 tháng {half} năm {self.year}"
+        if self.kind == YEAR:
+            return f"Năm {self.year}"
+        return f"Đột xuất ngày {self.end:%d/%m/%Y}"
+
+
+def parse_period(text: str) -> ReportPeriod:
+    """Read a period code; ``ValueError`` (Vietnamese message) for anything else."""
+    shape = "2027-Q1 … 2027-Q4, 2027-H1, 2027-H2, 2027 hoặc ngày 2027-05-10"
+    match = _SHAPE.fullmatch(text.strip()) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"Kỳ báo cáo {text!r} không hợp lệ; dùng một trong các dạng {shape}.")
+    year = int(match["year"])
+    if year < 1:
+        raise ValueError(f"Kỳ báo cáo {text!r} có năm không hợp lệ.")
+    if match["quarter"]:
+        quarter = int(match["quarter"])
+        if not 1 <= quarter <= 4:
+            raise ValueError(f"Kỳ báo cáo {text!r}: quý phải từ 1 đến 4 (Q1 … Q4).")
+        return ReportPeriod(
+            f"{year}-Q{quarter}", QUARTER, year, quarter, month_end(year, 3 * quarter)
+        )
+    if match["half"]:
+        half = int(match["half"])
+        if half not in (1, 2):
+            raise ValueError(f"Kỳ báo cáo {text!r}: nửa năm phải là H1 hoặc H2.")
+        return ReportPeriod(f"{year}-H{half}", HALF_YEAR, year, None, month_end(year, 6 * half))
+    if match["month"]:
+        try:
+            day = date(year, int(match["month"]), int(match["day"]))
+        except ValueError:
+            raise ValueError(f"Kỳ báo cáo {text!r}: ngày không tồn tại.") from None
+        return ReportPeriod(day.isoformat(), AD_HOC, year, None, day)
+    return ReportPeriod(str(year), YEAR, year, None, date(year, 12, 31))

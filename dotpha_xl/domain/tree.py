@@ -1,0 +1,231 @@
+"""The plan tree of one task (form 02) and its structure checks.
+
+A task is a tree whose every node but the root carries a weight in percent of its parent.  Annual
+tasks (section A) hold quarters, months and items; period tasks (section B) hold years first.  The
+checks here return problem values; they never raise on bad data.  The tree they return has exact
+weights: children whose sum lies within the tolerance of 100 are scaled to exactly 100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+from dotpha_xl.domain.keys import ITEM, MONTH, QUARTER, TASK, YEAR, NodeKey, parse_key
+from dotpha_xl.problems import Problem, problem
+
+HUNDRED = Fraction(100)
+DEFAULT_TOLERANCE = Fraction(1, 100)
+
+#: The seed's example layout, used to pre-fill templates; a cadre may change every figure.
+EXAMPLE_QUARTER_WEIGHTS = (Fraction(25),) * 4
+EXAMPLE_MONTH_WEIGHTS = (Fraction(20), Fraction(60), Fraction(20))
+
+
+@dataclass
+class Node:
+    key: NodeKey
+    weight: Fraction | None = None
+    content: str = ""
+    product: str = ""
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        return self.key.level
+
+    def walk(self) -> Iterable[Node]:
+        """This node and every node below it, parents before children, in plan order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def items(self) -> list[Node]:
+        return [n for n in self.walk() if n.level == ITEM]
+
+    def find(self, key: str | NodeKey) -> Node | None:
+        wanted = parse_key(key) if isinstance(key, str) else key
+        for node in self.walk():
+            if node.key == wanted:
+                return node
+        return None
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One data row of a plan sheet as a reader hands it over."""
+
+    key: str
+    weight: Fraction | None = None
+    content: str = ""
+    product: str = ""
+
+
+def item_calendar_month(key: NodeKey, start_year: int) -> tuple[int, int]:
+    """(year, month) in which an item's month falls: month m of quarter q of the task's year."""
+    if key.quarter is None or key.month is None:
+        raise ValueError(f"not below a month: {key}")
+    year = start_year + (key.year - 1 if key.year is not None else 0)
+    return year, 3 * (key.quarter - 1) + key.month
+
+
+def skeleton(
+    section: str,
+    number: int,
+    years: int = 1,
+    items_per_month: int = 3,
+    *,
+    quarter_weights: tuple[Fraction, ...] = EXAMPLE_QUARTER_WEIGHTS,
+    month_weights: tuple[Fraction, ...] = EXAMPLE_MONTH_WEIGHTS,
+) -> Node:
+    """The pre-built tree of a template: every year, quarter and month, blank item rows.
+
+    Structural weights are pre-filled with the seed's example layout (quarters 25 %, months
+    20/60/20, years split evenly with the remainder on the last); item weights are left blank.
+    """
+    root = Node(NodeKey(section, number))
+
+    def quarters_under(parent: Node) -> None:
+        for q in range(1, 5):
+            quarter = Node(parent.key.child(q), quarter_weights[q - 1])
+            parent.children.append(quarter)
+            for m in range(1, 4):
+                month = Node(quarter.key.child(m), month_weights[m - 1])
+                quarter.children.append(month)
+                month.children.extend(
+                    Node(month.key.child(i)) for i in range(1, items_per_month + 1)
+                )
+
+    if section == "A":
+        quarters_under(root)
+    else:
+        for y, share in enumerate(even_split(years), start=1):
+            year = Node(root.key.child(y), share)
+            root.children.append(year)
+            quarters_under(year)
+    return root
+
+
+def even_split(parts: int) -> list[Fraction]:
+    """``parts`` weights of two decimals summing to exactly 100 (33.33, 33.33, 33.34)."""
+    base = Fraction(int(HUNDRED * 100 / parts), 100)
+    return [base] * (parts - 1) + [HUNDRED - base * (parts - 1)]
+
+
+def build_tree(rows: Iterable[PlanRow]) -> tuple[dict[str, Node], list[Problem]]:
+    """Assemble task trees from keyed rows (any order); bad or duplicate keys are problems."""
+    nodes: dict[NodeKey, Node] = {}
+    problems: list[Problem] = []
+    for row in rows:
+        try:
+            key = parse_key(row.key)
+        except ValueError:
+            problems.append(problem("unknown_key", value=row.key, node=row.key))
+            continue
+        if key in nodes:
+            problems.append(problem("duplicate_key", value=row.key, node=row.key))
+            continue
+        nodes[key] = Node(key, row.weight, row.content, row.product)
+    roots: dict[str, Node] = {}
+    for key in sorted(nodes, key=_order):
+        node = nodes[key]
+        parent_key = key.parent()
+        if parent_key is None:
+            roots[key.task_key] = node
+        elif parent_key in nodes:
+            nodes[parent_key].children.append(node)
+        else:
+            problems.append(problem("unknown_key", value=str(key), node=str(key)))
+    return roots, problems
+
+
+def _order(key: NodeKey) -> tuple[object, ...]:
+    """Plan order: parents before children, siblings by number."""
+    parts = (key.year, key.quarter, key.month, key.item)
+    return (key.section, key.task, *(-1 if p is None else p for p in parts))
+
+
+def check_tree(root: Node, tolerance: Fraction = DEFAULT_TOLERANCE) -> tuple[Node, list[Problem]]:
+    """Check one task's tree and return it with exact weights, blank item rows dropped.
+
+    Rules (DOMAIN.md): weights lie in [0, 100]; the children of every node of weight > 0 sum to
+    100 (within ``tolerance``, then scaled to exactly 100); a node of weight 0 may have no
+    children and is not checked below; every node of weight > 0 has items below it; an item with
+    a weight needs content and one with content needs a weight.
+    """
+    problems: list[Problem] = []
+    clean = _check_node(root, tolerance, problems)
+    return clean, problems
+
+
+def _check_node(node: Node, tolerance: Fraction, problems: list[Problem]) -> Node:
+    name = str(node.key)
+    if node.level == ITEM:
+        return replace(node, children=[])
+    kept: list[Node] = []
+    for child in node.children:
+        if child.level == ITEM and child.weight is None and not child.content and not child.product:
+            continue  # a blank item row of the template
+        if child.weight is None:
+            problems.append(problem("weight_missing", node=str(child.key)))
+            continue
+        if not 0 <= child.weight <= HUNDRED:
+            problems.append(
+                problem("weight_out_of_range", value=_pct(child.weight), node=str(child.key))
+            )
+            continue
+        if child.level == ITEM and child.weight > 0 and not child.content:
+            problems.append(problem("item_without_content", node=str(child.key)))
+        if child.weight == 0:  # contributes nothing: kept as typed, not checked below
+            kept.append(_without_blank_items(child))
+            continue
+        kept.append(_check_node(child, tolerance, problems))
+    if not kept:
+        shown = _pct(node.weight if node.weight is not None else HUNDRED)
+        problems.append(problem("node_without_items", value=shown, node=name))
+        return replace(node, children=kept)
+    total = sum((c.weight for c in kept), Fraction(0))
+    if abs(total - HUNDRED) > tolerance:
+        problems.append(problem("weight_sum_not_100", value=_pct(total), node=name))
+        return replace(node, children=kept)
+    if total != HUNDRED:
+        kept = [replace(c, weight=c.weight * HUNDRED / total) for c in kept]
+    return replace(node, children=kept)
+
+
+def _without_blank_items(node: Node) -> Node:
+    """A subtree of weight 0 as typed, minus blank template rows; missing weights count 0."""
+    children = [
+        _without_blank_items(c)
+        for c in node.children
+        if not (c.level == ITEM and c.weight is None and not c.content and not c.product)
+    ]
+    weight = node.weight if node.weight is not None else Fraction(0)
+    return replace(node, weight=weight, children=children)
+
+
+def _pct(value: Fraction | None) -> str:
+    """Exact display of a percentage: two decimals, half up, decimal comma (25,5)."""
+    if value is None:
+        return ""
+    hundredths = (abs(value) * 100 * 2 + 1) // 2
+    sign = "-" if value < 0 else ""
+    text = f"{sign}{hundredths // 100},{hundredths % 100:02d}"
+    return text.rstrip("0").rstrip(",")
+
+
+__all__ = [
+    "ITEM",
+    "MONTH",
+    "QUARTER",
+    "TASK",
+    "YEAR",
+    "Node",
+    "PlanRow",
+    "build_tree",
+    "check_tree",
+    "even_split",
+    "item_calendar_month",
+    "skeleton",
+]

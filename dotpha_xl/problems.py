@@ -1,0 +1,248 @@
+"""Problems found in a user's data: values, never exceptions.
+
+Every problem has a stable ``code`` (tests and outside tools match on it), a location (file, sheet,
+cell in A1 notation, or a node key of the plan tree), the value found, and a Vietnamese message and
+hint taken from the catalogue below.  Severity is ``error`` (the file cannot be used as it is) or
+``warning`` (the file is used, but somebody should look).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+# code -> (severity, message template, hint template).  Templates use str.format fields.
+CATALOGUE: dict[str, tuple[str, str, str]] = {
+    # --- plan tree structure (domain) ---
+    "weight_out_of_range": (
+        ERROR,
+        "Tỷ trọng của mục {node} là {value}%, nằm ngoài khoảng 0–100%.",
+        "Nhập một tỷ lệ từ 0% đến 100%.",
+    ),
+    "weight_sum_not_100": (
+        ERROR,
+        "Tổng tỷ trọng các mục con của {node} là {value}%, không bằng 100%.",
+        "Điều chỉnh tỷ trọng các mục con để tổng đúng 100%.",
+    ),
+    "weight_missing": (
+        ERROR,
+        "Mục {node} chưa có tỷ trọng.",
+        "Nhập tỷ trọng (%) của mục này so với mục cha.",
+    ),
+    "node_without_items": (
+        ERROR,
+        "Mục {node} có tỷ trọng {value}% nhưng không có nội dung công việc nào bên dưới.",
+        "Kê ít nhất một nội dung công việc, hoặc đặt tỷ trọng của mục này bằng 0%.",
+    ),
+    "item_without_content": (
+        ERROR,
+        "Nội dung công việc {node} có tỷ trọng nhưng chưa ghi nội dung.",
+        "Ghi nội dung công việc phải thực hiện, hoặc xoá tỷ trọng nếu dòng này không dùng.",
+    ),
+    "unknown_key": (
+        ERROR,
+        "Khoá dòng '{value}' không đúng cấu trúc kế hoạch.",
+        "Không sửa cột khoá ẩn; tải lại biểu mẫu nếu cần.",
+    ),
+    "duplicate_key": (
+        ERROR,
+        "Khoá dòng '{value}' xuất hiện nhiều lần.",
+        "Không sao chép các dòng có khoá; chèn dòng mới bằng lệnh Chèn dòng.",
+    ),
+    # --- cell values ---
+    "percent_unreadable": (
+        ERROR,
+        "Không đọc được tỷ lệ phần trăm: '{value}'.",
+        "Nhập một số phần trăm, ví dụ 25% hoặc 25,5%.",
+    ),
+    "percent_out_of_range": (
+        ERROR,
+        "Tỷ lệ {value} nằm ngoài khoảng 0–100%.",
+        "Nhập một tỷ lệ từ 0% đến 100%.",
+    ),
+    "completion_out_of_range": (
+        ERROR,
+        "Mức độ hoàn thành {value} nằm ngoài khoảng 0–100%.",
+        "Nhập mức độ hoàn thành từ 0% đến 100%.",
+    ),
+    "completion_missing": (
+        ERROR,
+        "Chưa nhập mức độ hoàn thành của nội dung công việc {node}.",
+        "Nhập tỷ lệ hoàn thành (%) tính đến thời điểm báo cáo; chưa làm thì ghi 0%.",
+    ),
+    "rating_unreadable": (
+        ERROR,
+        "Không hiểu mức tự xếp loại '{value}'.",
+        "Chọn một trong: HTXS, HTT, HT, KHT.",
+    ),
+    "force_majeure_without_reason": (
+        ERROR,
+        "Nội dung {node} được đánh dấu bất khả kháng nhưng chưa ghi lý do.",
+        "Ghi rõ lý do bất khả kháng ở cột bên cạnh.",
+    ),
+    "force_majeure_unreadable": (
+        ERROR,
+        "Không hiểu đánh dấu bất khả kháng '{value}'.",
+        "Để trống, hoặc chọn 'x' nếu nội dung này gặp trường hợp bất khả kháng.",
+    ),
+    # --- files and forms ---
+    "file_unreadable": (
+        ERROR,
+        "Không mở được tệp: {value}.",
+        "Lưu lại tệp dưới dạng Excel (.xlsx) rồi gửi lại.",
+    ),
+    "form_sheet_missing": (
+        ERROR,
+        "Không tìm thấy trang biểu mẫu '{value}'.",
+        "Dùng đúng biểu mẫu do hệ thống tạo; không đổi tên hoặc xoá trang.",
+    ),
+    "meta_missing": (
+        ERROR,
+        "Tệp không có trang thông tin ẩn (_meta) của biểu mẫu.",
+        "Dùng đúng biểu mẫu do hệ thống tạo ra cho đồng chí.",
+    ),
+    "key_row_missing": (
+        ERROR,
+        "Không tìm thấy dòng khoá ẩn của biểu mẫu.",
+        "Không xoá các dòng ẩn; tải lại biểu mẫu nếu cần.",
+    ),
+    "wrong_form": (
+        ERROR,
+        "Tệp là biểu mẫu '{value}', không phải biểu mẫu '{expected}'.",
+        "Gửi đúng loại biểu mẫu.",
+    ),
+    "form_version_unsupported": (
+        ERROR,
+        "Biểu mẫu phiên bản {value} không còn được hỗ trợ.",
+        "Dùng biểu mẫu phiên bản {expected}.",
+    ),
+    "meta_mismatch": (
+        ERROR,
+        "Thông tin '{field}' của tệp là '{value}', không khớp với '{expected}'.",
+        "Dùng đúng biểu mẫu do hệ thống tạo ra cho đồng chí và cho năm này.",
+    ),
+    "prefilled_changed": (
+        ERROR,
+        "Nội dung in sẵn của biểu mẫu đã bị sửa.",
+        "Không sửa các ô bị khoá (tên việc, cấu trúc quý, tháng); tải lại biểu mẫu nếu cần.",
+    ),
+    "cadre_not_on_roster": (
+        ERROR,
+        "Cán bộ '{value}' không có trong danh sách cán bộ.",
+        "Kiểm tra mã cán bộ.",
+    ),
+    # --- input tables (roster, assignments) ---
+    "column_missing": (
+        ERROR,
+        "Thiếu cột bắt buộc '{value}'.",
+        "Thêm cột với tiêu đề '{expected}' ở dòng đầu tiên.",
+    ),
+    "value_missing": (
+        ERROR,
+        "Ô bắt buộc '{field}' đang để trống.",
+        "Nhập giá trị cho ô này.",
+    ),
+    "duplicate_id": (
+        ERROR,
+        "Mã '{value}' bị trùng (đã có ở dòng {expected}).",
+        "Mỗi cán bộ có một mã riêng.",
+    ),
+    "unknown_body": (
+        ERROR,
+        "Mã cơ quan thẩm định '{value}' không có trong cấu hình.",
+        "Dùng một trong các mã: {expected}.",
+    ),
+    "unknown_section": (
+        ERROR,
+        "Loại việc '{value}' không đúng.",
+        "Ghi A (việc theo năm) hoặc B (việc theo giai đoạn).",
+    ),
+    "bad_integer": (
+        ERROR,
+        "Giá trị '{value}' ở cột '{field}' không phải là số nguyên.",
+        "Nhập một số nguyên, ví dụ 2027.",
+    ),
+    "bad_date": (
+        ERROR,
+        "Giá trị '{value}' ở cột '{field}' không phải là ngày hợp lệ.",
+        "Nhập ngày dạng dd/mm/yyyy.",
+    ),
+    "bad_period_length": (
+        ERROR,
+        "Việc theo giai đoạn kéo dài {value} năm; chỉ được {expected} năm.",
+        "Sửa năm bắt đầu hoặc năm kết thúc.",
+    ),
+    "annual_task_spans_years": (
+        ERROR,
+        "Việc theo năm phải bắt đầu và kết thúc trong cùng một năm (đang là {value}).",
+        "Đặt năm kết thúc bằng năm bắt đầu, hoặc chuyển sang việc theo giai đoạn (B).",
+    ),
+    "duplicate_task": (
+        ERROR,
+        "Việc {value} của cán bộ này bị trùng.",
+        "Mỗi việc của một cán bộ có một số thứ tự riêng trong từng loại (A, B).",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in a user's data."""
+
+    code: str
+    message: str
+    severity: str = ERROR
+    hint: str = ""
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    value: str = ""
+    node: str = ""
+
+    def at(self, **where: Any) -> Problem:
+        """The same problem with its location filled in (file, sheet, cell, node)."""
+        return replace(self, **{k: "" if v is None else str(v) for k, v in where.items()})
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @property
+    def location(self) -> str:
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        if not parts and self.node:
+            parts = [self.node]
+        return " › ".join(parts)
+
+    def render(self) -> str:
+        """One line for a terminal: where, what, how to fix."""
+        label = "LỖI" if self.severity == ERROR else "CHÚ Ý"
+        where = f"{self.location}: " if self.location else ""
+        hint = f" → {self.hint}" if self.hint else ""
+        return f"[{label} {self.code}] {where}{self.message}{hint}"
+
+
+def problem(code: str, *, value: Any = "", node: str = "", **fields: Any) -> Problem:
+    """Build a problem from the catalogue; extra ``fields`` fill the templates."""
+    severity, message, hint = CATALOGUE[code]
+    shown = _show(value)
+    data = {"value": shown, "node": node, "expected": "", "field": "", **fields}
+    return Problem(
+        code=code,
+        message=message.format(**data),
+        severity=severity,
+        hint=hint.format(**data),
+        value=shown,
+        node=node,
+    )
+
+
+def _show(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == ERROR for p in problems)

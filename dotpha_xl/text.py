@@ -1,0 +1,342 @@
+"""Reading what people actually type into cells: text, percentages, ratings and yes-marks.
+
+Everything here is pure standard library.  Percentages are read into exact percent points
+(:class:`fractions.Fraction`, ``25`` meaning 25 %); binary floating point appears only in
+:func:`round_half_up`, whose result is meant for JSON.
+
+The reading rule for percent cells (see "Input that people actually type" in the domain notes):
+a *numeric* cell holds a fraction, as Excel and LibreOffice store percentages (0.25 shows as
+25 %); a *text* cell holds percent points, with or without the sign (``"66,6"``, ``"66.6 %"``).
+Anything that needs a guess is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+import re
+import unicodedata
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
+
+__all__ = [
+    "PercentError",
+    "as_text",
+    "ascii_slug",
+    "fold",
+    "format_percent",
+    "nfc",
+    "parse_flag",
+    "parse_percent",
+    "parse_rating",
+    "round_half_up",
+]
+
+# Characters that str.strip() keeps but that are invisible padding in pasted text.
+_INVISIBLE_EDGES = "\ufeff\u200b\u200c\u200d\u2060"
+
+
+# --------------------------------------------------------------------------------------------
+# Unicode text
+# --------------------------------------------------------------------------------------------
+
+
+def nfc(value: str) -> str:
+    """``value`` in NFC, line breaks as LF, without surrounding (also non-breaking) whitespace.
+
+    Inner line breaks are kept; CR LF and lone CR become LF.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    # Alternate until stable: a zero-width character may hide behind a space and vice versa.
+    while True:
+        stripped = text.strip().strip(_INVISIBLE_EDGES)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _strip_marks(text: str) -> str:
+    """``text`` decomposed (NFD) without its combining marks."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
+def fold(value: str) -> str:
+    """A matching key that ignores case, diacritics, the Unicode form and extra whitespace.
+
+    ``fold("Hoàn thành xuất sắc") == fold("hoan thanh  xuat sac") == fold("HOÀN THÀNH XUẤT SẮC")``.
+    The key is for comparing, never for display.
+    """
+    text = unicodedata.normalize("NFC", value).lower()
+    text = _strip_marks(text).replace("đ", "d")
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------------------------
+# Percentages
+# --------------------------------------------------------------------------------------------
+
+PERCENT_UNREADABLE = "percent_unreadable"
+PERCENT_OUT_OF_RANGE = "percent_out_of_range"
+
+
+class PercentError(ValueError):
+    """A percent cell that cannot be read (``code`` says why; ``value`` is what was found)."""
+
+    CODES = (PERCENT_UNREADABLE, PERCENT_OUT_OF_RANGE)
+
+    def __init__(self, code: str, value: object) -> None:
+        if code not in self.CODES:
+            raise ValueError(f"unknown percent error code {code!r}")
+        super().__init__(f"{code}: {value!r}")
+        self.code = code
+        self.value = value
+
+
+# A float cell carries about 15-17 significant digits; past 8 decimal places of percent what is
+# left is representation noise (0.1 + 0.2 == 0.30000000000000004).
+_FLOAT_PLACES = 8
+_FLOAT_QUANTUM = Decimal(1).scaleb(-_FLOAT_PLACES)
+
+_PERCENT_SIGNS = "%％﹪"  # ASCII, full-width, small form
+# One number: optional sign, digits, at most one decimal separator (',' or '.'), then optional
+# whitespace and one percent sign.  Only ASCII digits; no thousands separators; no exponent.
+_PERCENT_TEXT = re.compile(
+    r"(?P<sign>[+-]?)(?P<int>[0-9]*)(?:[.,](?P<frac>[0-9]+))?\s*(?P<pct>%?)",
+)
+
+
+def parse_percent(value: object) -> Fraction | None:
+    """Exact percent points (``Fraction(25)`` for 25 %) of a percent cell, or ``None`` if blank.
+
+    * ``None`` and empty or whitespace-only text: ``None``.
+    * A number (int, float, Decimal, Fraction) is the fraction Excel stores: 0.25 → 25.  A float
+      is taken through its shortest repr (``Decimal(repr(x))``), so 0.2 gives exactly 20; if the
+      resulting percent has more than 8 decimal places it is rounded (half to even) to 8, because a
+      float cannot carry more than that meaningfully (0.30000000000000004 → 30).  The range check
+      (0 to 100 points) comes after that rounding.  Decimal and Fraction cells are kept exact.
+    * Text is percent points: an optional sign, digits with at most one decimal separator (``,``
+      or ``.``), then optional spaces and one ``%`` (or full-width ``％``): ``"25,5 %"`` → 51/2.
+    * Booleans, dates, times, NaN, infinities, text with two separators (``"1.234,5"``), extra
+      signs (``"25%%"``), words or ranges raise :class:`PercentError` ``percent_unreadable``;
+      values outside 0–100 % raise ``percent_out_of_range``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise PercentError(PERCENT_UNREADABLE, value)
+    if isinstance(value, str):
+        return _percent_from_text(value)
+    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+        raise PercentError(PERCENT_UNREADABLE, value)
+    if isinstance(value, (numbers.Number, Decimal)):
+        points = _points_from_number(value)
+        if points is None:
+            raise PercentError(PERCENT_UNREADABLE, value)
+        if not 0 <= points <= 100:
+            raise PercentError(PERCENT_OUT_OF_RANGE, value)
+        return points
+    raise PercentError(PERCENT_UNREADABLE, value)
+
+
+def _points_from_number(value: object) -> Fraction | None:
+    """Percent points of a numeric cell (a stored fraction), ``None`` if not a finite real."""
+    if isinstance(value, Fraction):
+        return value * 100
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value)) * 100
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return Fraction(value) * 100
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        if not math.isfinite(x):
+            return None
+        if abs(x) > 1e6:  # far out of range; keep the Decimal arithmetic below bounded
+            return Fraction(x) * 100
+        with localcontext() as ctx:
+            ctx.prec = 60
+            points = Decimal(repr(x)) * 100
+            exponent = points.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -_FLOAT_PLACES:
+                try:
+                    points = points.quantize(_FLOAT_QUANTUM, rounding=ROUND_HALF_EVEN)
+                except InvalidOperation:  # pragma: no cover - bounded above
+                    return None
+        return Fraction(points)
+    return None
+
+
+def _percent_from_text(raw: str) -> Fraction | None:
+    text = nfc(raw)
+    if not text:
+        return None
+    for sign in _PERCENT_SIGNS[1:]:
+        text = text.replace(sign, "%")
+    match = _PERCENT_TEXT.fullmatch(text)
+    if match is None or not (match["int"] or match["frac"]):
+        raise PercentError(PERCENT_UNREADABLE, raw)
+    digits = (match["int"] or "0") + "." + (match["frac"] or "0")
+    points = Fraction(Decimal(digits))
+    if match["sign"] == "-":
+        points = -points
+    if not 0 <= points <= 100:
+        raise PercentError(PERCENT_OUT_OF_RANGE, raw)
+    return points
+
+
+def _half_up_units(value: Fraction, places: int) -> int:
+    """``value`` × 10**places rounded half away from zero, as an integer."""
+    if places < 0:
+        raise ValueError("places must be >= 0")
+    scaled = abs(Fraction(value)) * 10**places
+    units = math.floor(scaled + Fraction(1, 2))
+    return -units if value < 0 else units
+
+
+def round_half_up(value: Fraction, places: int = 2) -> float:
+    """``value`` rounded half away from zero to ``places`` decimals, as a float for JSON.
+
+    The rounding is exact; the only inexactness is the final conversion to the nearest float.
+    """
+    return float(Fraction(_half_up_units(value, places), 10**places))
+
+
+def format_percent(value: Fraction | None, places: int = 2) -> str:
+    """Vietnamese display of percent points: ``"36,25%"``, ``"25%"``, ``"89,47%"``; ``""`` for None.
+
+    Rounds half up to ``places`` decimals, writes a decimal comma and trims trailing zeros.
+    """
+    if value is None:
+        return ""
+    units = _half_up_units(Fraction(value), places)
+    sign = "-" if units < 0 else ""
+    whole, part = divmod(abs(units), 10**places)
+    text = str(whole)
+    if places:
+        decimals = str(part).rjust(places, "0").rstrip("0")
+        if decimals:
+            text += "," + decimals
+    return f"{sign}{text}%"
+
+
+# --------------------------------------------------------------------------------------------
+# Ratings and yes-marks
+# --------------------------------------------------------------------------------------------
+
+_RATING_NAMES = {
+    "HTXS": "Hoàn thành xuất sắc",
+    "HTT": "Hoàn thành tốt",
+    "HT": "Hoàn thành",
+    "KHT": "Không hoàn thành",
+}
+_RATING_KEYS: dict[str, str] = {}
+for _code, _name in _RATING_NAMES.items():
+    _RATING_KEYS[fold(_code)] = _code
+    _RATING_KEYS[fold(_name)] = _code
+_RATING_KEYS[fold("Không HT")] = "KHT"
+# The regulation also writes the levels out in full ("Hoàn thành tốt việc đột phá").
+_RATING_SUFFIXES = tuple(
+    " " + fold(s) for s in ("việc đột phá, đổi mới", "việc đột phá", "nhiệm vụ")
+)
+
+
+def parse_rating(value: object) -> str | None:
+    """A self-rating cell as ``"HTXS"``, ``"HTT"``, ``"HT"`` or ``"KHT"``; ``None`` when blank.
+
+    Accepts the code or the full Vietnamese name (optionally followed by "việc đột phá" or
+    "nhiệm vụ"), in any case, with or without diacritics, NFC or NFD, and "Không HT".  Anything
+    else (``"Tốt"``, ``"Xuất sắc"``) raises :class:`ValueError`.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"rating_unreadable: {value!r}")
+    key = fold(value).rstrip(".").rstrip()
+    if not key:
+        return None
+    for suffix in _RATING_SUFFIXES:
+        if key.endswith(suffix):
+            key = key[: -len(suffix)]
+            break
+    try:
+        return _RATING_KEYS[key]
+    except KeyError:
+        raise ValueError(f"rating_unreadable: {value!r}") from None
+
+
+_FLAG_TRUE = frozenset({"x", "co", "yes", "y", "1", "true", "✓", "✔"})
+_FLAG_FALSE = frozenset({"", "0", "khong", "no", "false"})
+
+
+def parse_flag(value: object) -> bool:
+    """A yes-mark cell (e.g. the force majeure column).
+
+    Blank, ``None``, ``False``, ``0``, ``"0"``, ``"không"``, ``"no"`` → False; ``"x"``, ``"có"``,
+    ``"yes"``, ``"1"``, ``True``, ``1`` (any case, with or without diacritics) → True.  Anything
+    else raises :class:`ValueError`.
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool):
+        if value == 0:
+            return False
+        if value == 1:
+            return True
+        raise ValueError(f"flag_unreadable: {value!r}")
+    if isinstance(value, str):
+        key = fold(value)
+        if key in _FLAG_TRUE:
+            return True
+        if key in _FLAG_FALSE:
+            return False
+    raise ValueError(f"flag_unreadable: {value!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# File names and display
+# --------------------------------------------------------------------------------------------
+
+_NOT_SLUG = re.compile(r"[^A-Za-z0-9]+")
+
+
+def ascii_slug(value: str, max_len: int = 60) -> str:
+    """An ASCII file-name part: ``"Nguyễn Văn Đức"`` → ``"Nguyen_Van_Duc"``.
+
+    Diacritics are dropped (đ → d, Đ → D, case kept), every run of other characters becomes one
+    ``_``, leading and trailing ``_`` are removed and the result is cut to ``max_len``.  The
+    result matches ``^[A-Za-z0-9_]+$`` and is never empty (``"x"`` when nothing is left).
+    """
+    text = _strip_marks(str(value)).replace("đ", "d").replace("Đ", "D")
+    slug = _NOT_SLUG.sub("_", text).strip("_")
+    slug = slug[: max(max_len, 1)].rstrip("_")
+    return slug or "x"
+
+
+def as_text(value: object) -> str:
+    """Display text of any cell value: ``None`` → ``""``, ``2027.0`` → ``"2027"``, text in NFC."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return str(int(value))
+        return str(value)
+    if isinstance(value, _dt.datetime):
+        if value.time() == _dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return nfc(str(value))
