@@ -94,6 +94,133 @@ def calendar(obj: Context, year: int, fmt: str) -> None:
         click.echo(f"{d.due:%d/%m/%Y}  {d.name:<{width}}  (Điều {d.article})")
 
 
+def render_problems(problems, *, limit: int = 200) -> None:
+    """Problems to stderr, one line each, in Vietnamese."""
+    for p in problems[:limit]:
+        click.echo(p.render(), err=True)
+    if len(problems) > limit:
+        click.echo(f"... và {len(problems) - limit} vấn đề khác (xem --json).", err=True)
+
+
+def fail_unsafe(exc: Exception) -> None:
+    raise click.UsageError(str(exc)) from exc
+
+
+@cli.group()
+def template() -> None:
+    """Tạo biểu mẫu cá nhân hoá cho từng cán bộ (kế hoạch, báo cáo)."""
+
+
+@template.command("plan")
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Danh sách cán bộ (.xlsx).",
+)
+@click.option(
+    "--assignments",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Danh sách việc được giao (.xlsx).",
+)
+@click.option("--year", type=int, required=True, help="Năm kế hoạch.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Thư mục ghi các tệp kế hoạch.",
+)
+@click.option(
+    "--items-per-month",
+    type=click.IntRange(1, 20),
+    default=3,
+    show_default=True,
+    help="Số dòng nội dung công việc để trống trong mỗi tháng.",
+)
+@pass_context
+def template_plan(
+    obj: Context, roster: Path, assignments: Path, year: int, out_dir: Path, items_per_month: int
+) -> None:
+    """Một tệp kế hoạch (Mẫu số 02) cho mỗi cán bộ có việc trong năm YEAR.
+
+    Example: dotpha template plan --roster roster.xlsx --assignments giao_viec.xlsx
+    --year 2027 --out ke_hoach/
+    """
+    from dotpha_xl.pipeline.generate import generate_plans
+    from dotpha_xl.workbook.atomic import UnsafeOutput
+
+    try:
+        result = generate_plans(
+            roster, assignments, year, out_dir, obj.settings, items_per_month=items_per_month
+        )
+    except UnsafeOutput as exc:
+        fail_unsafe(exc)
+    render_problems(result.problems)
+    for path in result.files:
+        click.echo(str(path))
+    click.echo(
+        f"Đã tạo {len(result.files)} tệp kế hoạch trong {out_dir}; "
+        f"{len(result.problems)} vấn đề ở dữ liệu đầu vào.",
+        err=True,
+    )
+    if any(p.severity == "error" for p in result.problems):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Danh sách cán bộ: kiểm tra mã cán bộ của từng tệp.",
+)
+@click.option("--year", type=int, help="Năm kế hoạch mong đợi.")
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Ghi bản sao của mỗi tệp có lỗi, tô đỏ và chú thích ô sai, vào thư mục này.",
+)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
+@pass_context
+def validate(
+    obj: Context,
+    files: tuple[Path, ...],
+    roster: Path | None,
+    year: int | None,
+    annotate_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Kiểm tra các tệp kế hoạch đã điền (tệp hoặc thư mục) và chỉ ra từng ô sai.
+
+    Exit 0 khi mọi tệp hợp lệ, 1 khi có lỗi dữ liệu, 2 khi dùng sai lệnh.
+
+    Example: dotpha validate ke_hoach/ --annotate ke_hoach_loi/
+    """
+    from dotpha_xl.pipeline.validate import validate_plans
+    from dotpha_xl.workbook.atomic import UnsafeOutput
+
+    try:
+        result = validate_plans(
+            files, obj.settings, roster_path=roster, year=year, annotate_dir=annotate_dir
+        )
+    except UnsafeOutput as exc:
+        fail_unsafe(exc)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    render_problems(result.problems)
+    for verdict in result.files:
+        status = "hợp lệ" if verdict.ok else f"{len(verdict.problems)} vấn đề"
+        if not as_json:
+            click.echo(f"{verdict.path}: {status}")
+        render_problems(verdict.problems)
+    valid = sum(f.ok for f in result.files)
+    click.echo(f"{valid}/{len(result.files)} tệp hợp lệ.", err=True)
+    sys.exit(0 if result.ok else 1)
+
+
 def main() -> None:
     debug = "--debug" in sys.argv
     try:

@@ -19,7 +19,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     # --- plan tree structure (domain) ---
     "weight_out_of_range": (
         ERROR,
-        "Tỷ trọng của mục {node} là {value}%, nằm ngoài khoảng 0–100%.",
+        "Tỷ trọng của {node} là {value}%, nằm ngoài khoảng 0–100%.",
         "Nhập một tỷ lệ từ 0% đến 100%.",
     ),
     "weight_sum_not_100": (
@@ -29,17 +29,17 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "weight_missing": (
         ERROR,
-        "Mục {node} chưa có tỷ trọng.",
+        "{node}: chưa có tỷ trọng.",
         "Nhập tỷ trọng (%) của mục này so với mục cha.",
     ),
     "node_without_items": (
         ERROR,
-        "Mục {node} có tỷ trọng {value}% nhưng không có nội dung công việc nào bên dưới.",
+        "{node}: có tỷ trọng {value}% nhưng không có nội dung công việc nào bên dưới.",
         "Kê ít nhất một nội dung công việc, hoặc đặt tỷ trọng của mục này bằng 0%.",
     ),
     "item_without_content": (
         ERROR,
-        "Nội dung công việc {node} có tỷ trọng nhưng chưa ghi nội dung.",
+        "{node}: có tỷ trọng nhưng chưa ghi nội dung.",
         "Ghi nội dung công việc phải thực hiện, hoặc xoá tỷ trọng nếu dòng này không dùng.",
     ),
     "unknown_key": (
@@ -70,7 +70,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "completion_missing": (
         ERROR,
-        "Chưa nhập mức độ hoàn thành của nội dung công việc {node}.",
+        "{node}: chưa nhập mức độ hoàn thành.",
         "Nhập tỷ lệ hoàn thành (%) tính đến thời điểm báo cáo; chưa làm thì ghi 0%.",
     ),
     "rating_unreadable": (
@@ -80,7 +80,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "force_majeure_without_reason": (
         ERROR,
-        "Nội dung {node} được đánh dấu bất khả kháng nhưng chưa ghi lý do.",
+        "{node}: được đánh dấu bất khả kháng nhưng chưa ghi lý do.",
         "Ghi rõ lý do bất khả kháng ở cột bên cạnh.",
     ),
     "force_majeure_unreadable": (
@@ -128,6 +128,26 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         ERROR,
         "Nội dung in sẵn của biểu mẫu đã bị sửa.",
         "Không sửa các ô bị khoá (tên việc, cấu trúc quý, tháng); tải lại biểu mẫu nếu cần.",
+    ),
+    "meta_tampered": (
+        ERROR,
+        "Trang thông tin ẩn (_meta) của biểu mẫu đã bị sửa hoặc hỏng.",
+        "Không sửa trang _meta; tải lại biểu mẫu do hệ thống tạo.",
+    ),
+    "row_deleted": (
+        ERROR,
+        "Dòng '{value}' của biểu mẫu đã bị xoá.",
+        "Không xoá các dòng in sẵn (việc, năm, quý, tháng); đặt tỷ trọng 0% nếu không dùng.",
+    ),
+    "row_outside_month": (
+        ERROR,
+        "Dòng chèn thêm không nằm dưới một tháng nào nên không xác định được thuộc mục nào.",
+        "Chèn dòng nội dung công việc ngay dưới dòng tháng tương ứng.",
+    ),
+    "stray_value": (
+        WARNING,
+        "Ô có giá trị '{value}' ở vị trí không thuộc biểu mẫu; giá trị này không được đọc.",
+        "Xoá giá trị này hoặc ghi vào đúng cột của biểu mẫu.",
     ),
     "cadre_not_on_roster": (
         ERROR,
@@ -185,6 +205,51 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Việc {value} của cán bộ này bị trùng.",
         "Mỗi việc của một cán bộ có một số thứ tự riêng trong từng loại (A, B).",
     ),
+    "table_empty": (
+        ERROR,
+        "Trang '{value}' không có dữ liệu (không có dòng tiêu đề).",
+        "Dòng đầu tiên có nội dung phải là dòng tiêu đề cột, các dòng sau là dữ liệu.",
+    ),
+    "table_without_rows": (
+        WARNING,
+        "Trang '{value}' chỉ có dòng tiêu đề, chưa có dòng dữ liệu nào.",
+        "Nhập dữ liệu từ dòng ngay dưới dòng tiêu đề.",
+    ),
+    "duplicate_column": (
+        WARNING,
+        "Cột '{value}' xuất hiện nhiều lần; chỉ dùng cột đầu tiên (ở ô {expected}).",
+        "Xoá hoặc đổi tên cột thừa.",
+    ),
+    "unknown_status": (
+        ERROR,
+        "Trạng thái '{value}' không đúng.",
+        "Để trống hoặc ghi một trong: {expected}.",
+    ),
+    "bad_flag": (
+        ERROR,
+        "Giá trị '{value}' ở cột '{field}' không rõ là có hay không.",
+        "Để trống (không) hoặc ghi 'x' / 'có'.",
+    ),
+    "bad_task_no": (
+        ERROR,
+        "Số thứ tự việc phải từ 1 trở lên (đang là {value}).",
+        "Đánh số thứ tự việc 1, 2, 3, ... trong từng loại việc (A, B).",
+    ),
+    "bad_year": (
+        ERROR,
+        "Năm {value} ở cột '{field}' không hợp lệ.",
+        "Nhập năm đủ 4 chữ số, ví dụ 2027.",
+    ),
+    "end_before_start": (
+        ERROR,
+        "Năm kết thúc {value} sớm hơn năm bắt đầu {expected}.",
+        "Sửa năm bắt đầu hoặc năm kết thúc.",
+    ),
+    "predecessor_not_on_roster": (
+        WARNING,
+        "Người tiền nhiệm '{value}' không có trong danh sách cán bộ.",
+        "Kiểm tra mã người tiền nhiệm; để trống nếu không có.",
+    ),
 }
 
 
@@ -228,7 +293,7 @@ def problem(code: str, *, value: Any = "", node: str = "", **fields: Any) -> Pro
     """Build a problem from the catalogue; extra ``fields`` fill the templates."""
     severity, message, hint = CATALOGUE[code]
     shown = _show(value)
-    data = {"value": shown, "node": node, "expected": "", "field": "", **fields}
+    data = {"value": shown, "node": _label(node), "expected": "", "field": "", **fields}
     return Problem(
         code=code,
         message=message.format(**data),
@@ -237,6 +302,16 @@ def problem(code: str, *, value: Any = "", node: str = "", **fields: Any) -> Pro
         value=shown,
         node=node,
     )
+
+
+def _label(node: str) -> str:
+    """A row key as words a cadre understands, with the key itself for the reviewing body."""
+    from dotpha_xl.domain.keys import describe, parse_key
+
+    try:
+        return f"{describe(parse_key(node))} ({node})"
+    except ValueError:
+        return node
 
 
 def _show(value: Any) -> str:

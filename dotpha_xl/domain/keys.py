@@ -120,6 +120,26 @@ def parse_key(text: str) -> NodeKey:
     return key
 
 
+ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+def describe(key: NodeKey) -> str:
+    """A Vietnamese label of a node for messages.
+
+    ``A1.Q2.M3.I2`` reads "Việc A1, quý II, tháng thứ 3 của quý, nội dung công việc 2".
+    """
+    parts = [f"Việc {key.task_key}"]
+    if key.year is not None:
+        parts.append(f"năm thứ {key.year}")
+    if key.quarter is not None:
+        parts.append(f"quý {ROMAN_QUARTERS[key.quarter - 1]}")
+    if key.month is not None:
+        parts.append(f"tháng thứ {key.month} của quý")
+    if key.item is not None:
+        parts.append(f"nội dung công việc {key.item}")
+    return ", ".join(parts)
+
+
 def is_key(text: object) -> bool:
     try:
         parse_key(text)  # type: ignore[arg-type]
