@@ -66,15 +66,20 @@ def digest(prefilled: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def meta_digest(meta: Mapping[str, str], prefilled: Any) -> str:
+    """The seal of ``_meta``: every key/value but the digest, and the pre-filled content."""
+    fields = {k: v for k, v in meta.items() if k not in ("digest", "prefilled")}
+    return digest({"meta": fields, "prefilled": prefilled})
+
+
 def write_meta(workbook: Any, meta: Mapping[str, str], prefilled: Any) -> None:
     """Add the very hidden, protected ``_meta`` sheet to an xlsxwriter workbook."""
     sheet = workbook.add_worksheet(META_SHEET)
-    rows = dict(meta)
-    prefilled_json = json.dumps(
+    rows = {k: "" if v is None else str(v) for k, v in meta.items()}
+    rows["prefilled"] = json.dumps(
         prefilled, ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
-    rows["prefilled"] = prefilled_json
-    rows["digest"] = digest(prefilled)
+    rows["digest"] = meta_digest(rows, prefilled)
     for r, (k, v) in enumerate(rows.items()):
         sheet.write_string(r, 0, k)
         sheet.write_string(r, 1, "" if v is None else str(v))
@@ -160,6 +165,13 @@ def read_form(source: Source, form: str, *, name: str | None = None) -> FormShee
         return fail(problem("file_unreadable", value=_reason(exc)))
     meta = {as_text(r[0]): as_text(r[1]) for r in meta_rows if len(r) >= 2 and not _blank(r[0])}
     result.meta = meta
+    prefilled_json = meta.get("prefilled", "")
+    try:
+        prefilled = json.loads(prefilled_json) if prefilled_json else None
+    except ValueError:
+        prefilled = None
+    if prefilled is None or meta_digest(meta, prefilled) != meta.get("digest"):
+        return fail(problem("meta_tampered").at(sheet=META_SHEET))
     found_form = meta.get("form", "")
     if found_form != form:
         shown = FORM_LABELS.get(found_form, found_form or "?")
@@ -173,13 +185,6 @@ def read_form(source: Source, form: str, *, name: str | None = None) -> FormShee
                 sheet=META_SHEET
             )
         )
-    prefilled_json = meta.get("prefilled", "")
-    try:
-        prefilled = json.loads(prefilled_json) if prefilled_json else None
-    except ValueError:
-        prefilled = None
-    if prefilled is None or digest(prefilled) != meta.get("digest"):
-        return fail(problem("meta_tampered").at(sheet=META_SHEET))
     result.prefilled = prefilled
     if sheet_name not in names:
         return fail(problem("form_sheet_missing", value=sheet_name))

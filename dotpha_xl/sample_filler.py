@@ -1,0 +1,161 @@
+"""A seeded filler that plays the cadres, for ``make demo`` and the tests (not for users).
+
+It fills generated workbooks the way an outside tool would: through the key contract alone
+(the hidden ``key`` row names the columns, column A carries the row keys), with openpyxl, never
+relying on row positions.  Some files get deliberate flaws so that the demo shows what the
+errors look like.
+
+    python -m dotpha_xl.sample_filler plans --plans DIR --out DIR [--seed N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from dotpha_xl.domain.keys import parse_key
+
+WORK = (
+    "Xây dựng kế hoạch chi tiết và phân công nhiệm vụ",
+    "Khảo sát, đánh giá thực trạng tại cơ sở",
+    "Tổ chức hội nghị quán triệt, triển khai",
+    "Ban hành văn bản hướng dẫn thực hiện",
+    "Tập huấn cho cán bộ, công chức liên quan",
+    "Triển khai thí điểm tại 02 đơn vị",
+    "Kiểm tra, đôn đốc tiến độ thực hiện",
+    "Tháo gỡ vướng mắc về thủ tục, nguồn lực",
+    "Nhân rộng mô hình đến các đơn vị còn lại",
+    "Sơ kết, đánh giá kết quả, rút kinh nghiệm",
+    "Hoàn thiện hồ sơ, cơ sở dữ liệu",
+    "Tuyên truyền trên các phương tiện thông tin đại chúng",
+)
+PRODUCTS = (
+    "Kế hoạch được phê duyệt",
+    "Báo cáo đánh giá thực trạng",
+    "Hội nghị được tổ chức; biên bản hội nghị",
+    "Văn bản hướng dẫn được ban hành",
+    "100% cán bộ liên quan được tập huấn",
+    "Mô hình thí điểm đi vào hoạt động",
+    "Biên bản kiểm tra; danh mục vướng mắc",
+    "Báo cáo sơ kết",
+    "Cơ sở dữ liệu được cập nhật",
+    "Tin, bài được đăng tải",
+)
+ITEM_WEIGHTS = {1: (1.0,), 2: (0.5, 0.5), 3: (0.4, 0.3, 0.3)}
+
+#: Deliberate flaws of the sample plans, by cadre id.
+PLAN_FLAWS: dict[str, str] = {
+    "CB105": "month_sums_to_90",
+    "CB112": "text_percent_with_decimal_comma",
+    "CB118": "weight_without_content",
+}
+
+
+@dataclass
+class Contract:
+    """Where things are in a sheet, found through the key row alone."""
+
+    sheet: openpyxl.worksheet.worksheet.Worksheet
+    columns: dict[str, int]  # column key -> 1-based column
+    rows: dict[str, int]  # row key -> 1-based row
+
+
+def find_contract(sheet: openpyxl.worksheet.worksheet.Worksheet) -> Contract:
+    key_row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "key")
+    columns = {
+        str(sheet.cell(key_row, c).value): c
+        for c in range(2, sheet.max_column + 1)
+        if sheet.cell(key_row, c).value
+    }
+    rows = {
+        str(sheet.cell(r, 1).value): r
+        for r in range(key_row + 1, sheet.max_row + 1)
+        if sheet.cell(r, 1).value
+    }
+    return Contract(sheet, columns, rows)
+
+
+def form_sheet(book: openpyxl.Workbook) -> openpyxl.worksheet.worksheet.Worksheet:
+    meta = {r[0].value: r[1].value for r in book["_meta"].iter_rows(max_col=2)}
+    return book[{"plan": "Kế hoạch", "report": "Báo cáo"}[meta["form"]]]
+
+
+def fill_plan(source: Path, target: Path, rng: random.Random, flaw: str = "") -> None:
+    """Fill every month of every task with 1–3 items; apply ``flaw`` once if given."""
+    book = openpyxl.load_workbook(source)
+    contract = find_contract(form_sheet(book))
+    sheet, col = contract.sheet, contract.columns
+    months: dict[str, list[str]] = {}
+    for key in contract.rows:
+        if key in ("A", "B"):
+            continue
+        node = parse_key(key)
+        if node.level == "item":
+            months.setdefault(str(node.parent()), []).append(key)
+    flaw_done = False
+    for items in months.values():
+        n = min(len(items), rng.choice((1, 2, 2, 3)))
+        weights: tuple[object, ...] = ITEM_WEIGHTS[n]
+        if flaw == "month_sums_to_90" and not flaw_done and n >= 2:
+            weights = (0.5, 0.4) if n == 2 else (0.4, 0.3, 0.2)
+            flaw_done = True
+        elif flaw == "text_percent_with_decimal_comma" and n == 3:
+            weights = ("33,3%", "33,3 %", "33,4%")
+            flaw_done = True
+        for item_key, weight in zip(items[:n], weights, strict=True):
+            r = contract.rows[item_key]
+            sheet.cell(r, col["content"]).value = rng.choice(WORK)
+            sheet.cell(r, col["product"]).value = rng.choice(PRODUCTS)
+            sheet.cell(r, col["w_month"]).value = weight
+        if flaw == "weight_without_content" and not flaw_done:
+            sheet.cell(contract.rows[items[0]], col["content"]).value = None
+            flaw_done = True
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+
+
+def cadre_of(path: Path) -> str:
+    return path.name.split("_", 1)[0]
+
+
+def fill_plans(
+    plans: Path, out: Path, seed: int = 2027, flaws: dict[str, str] | None = None
+) -> list[Path]:
+    """Fill every plan of a folder into ``out`` (same file names)."""
+    flaws = PLAN_FLAWS if flaws is None else flaws
+    written = []
+    for path in _workbooks(plans):
+        rng = random.Random(f"{seed}:{path.name}")
+        target = out / path.name
+        fill_plan(path, target, rng, flaws.get(cadre_of(path), ""))
+        written.append(target)
+    return written
+
+
+def _workbooks(folder: Path) -> Iterable[Path]:
+    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("."))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    plans = sub.add_parser("plans", help="fill generated plans")
+    plans.add_argument("--plans", type=Path, required=True)
+    plans.add_argument("--out", type=Path, required=True)
+    plans.add_argument("--seed", type=int, default=2027)
+    args = parser.parse_args(argv)
+    if args.what == "plans":
+        if args.out.exists():
+            shutil.rmtree(args.out)
+        for path in fill_plans(args.plans, args.out, args.seed):
+            print(path)
+
+
+if __name__ == "__main__":
+    main()
