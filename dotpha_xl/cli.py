@@ -169,6 +169,59 @@ def template_plan(
         sys.exit(1)
 
 
+@template.command("report")
+@click.option(
+    "--plans",
+    "plans_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Thư mục các kế hoạch hợp lệ (.xlsx).",
+)
+@click.option(
+    "--period",
+    required=True,
+    help="Kỳ báo cáo: 2027-Q1..Q4, 2027-H1, 2027 (năm), hoặc ngày 2027-05-10 (đột xuất).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Thư mục ghi các biểu báo cáo.",
+)
+@click.option(
+    "--previous",
+    "previous_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Thư mục các báo cáo kỳ trước: điền sẵn mức độ hoàn thành và sản phẩm.",
+)
+@pass_context
+def template_report(
+    obj: Context, plans_dir: Path, period: str, out_dir: Path, previous_dir: Path | None
+) -> None:
+    """Một biểu báo cáo (Mẫu số 03) cho mỗi cán bộ có kế hoạch hợp lệ.
+
+    Example: dotpha template report --plans ke_hoach/ --period 2027-Q2 --out bao_cao_q2/
+    """
+    from dotpha_xl.pipeline.reports import generate_reports
+    from dotpha_xl.workbook.atomic import UnsafeOutput
+
+    try:
+        result = generate_reports(
+            plans_dir, period, out_dir, obj.settings, previous_dir=previous_dir
+        )
+    except UnsafeOutput as exc:
+        fail_unsafe(exc)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from exc
+    render_problems(result.problems)
+    for path in result.files:
+        click.echo(str(path))
+    click.echo(f"Đã tạo {len(result.files)} biểu báo cáo trong {out_dir}.", err=True)
+    if any(p.severity == "error" for p in result.problems):
+        sys.exit(1)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(

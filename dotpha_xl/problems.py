@@ -69,9 +69,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Nhập mức độ hoàn thành từ 0% đến 100%.",
     ),
     "completion_missing": (
-        ERROR,
+        WARNING,
         "{node}: chưa nhập mức độ hoàn thành.",
-        "Nhập tỷ lệ hoàn thành (%) tính đến thời điểm báo cáo; chưa làm thì ghi 0%.",
+        "Nội dung này đến hạn trong kỳ báo cáo; đang được tính là 0%. Chưa làm thì ghi 0%.",
     ),
     "rating_unreadable": (
         ERROR,
@@ -93,6 +93,66 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         ERROR,
         "Không mở được tệp: {value}.",
         "Lưu lại tệp dưới dạng Excel (.xlsx) rồi gửi lại.",
+    ),
+    # --- opening a returned file safely (dotpha_xl.workbook.safe_open) ---
+    "file_missing": (
+        ERROR,
+        "Không tìm thấy tệp '{value}'.",
+        "Kiểm tra lại đường dẫn và tên tệp.",
+    ),
+    "file_too_large": (
+        ERROR,
+        "Tệp quá lớn ({value}; tối đa {expected}).",
+        "Xoá các trang, hình ảnh hoặc dữ liệu không cần thiết, lưu lại rồi gửi lại.",
+    ),
+    "file_not_workbook": (
+        ERROR,
+        "Tệp không phải là bảng tính Excel.",
+        "Mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu Sổ làm việc Excel (.xlsx) rồi gửi lại.",
+    ),
+    "file_corrupt": (
+        ERROR,
+        "Tệp bị hỏng hoặc không đầy đủ nên không đọc được ({value}).",
+        "Mở tệp bằng Excel để kiểm tra, lưu lại dưới dạng .xlsx rồi gửi lại bản đầy đủ.",
+    ),
+    "file_old_xls": (
+        ERROR,
+        "Tệp là bảng tính Excel định dạng cũ (.xls), hệ thống không đọc định dạng này.",
+        "Mở tệp bằng Excel, chọn Tệp › Lưu thành (File › Save As), chọn kiểu "
+        "Sổ làm việc Excel (.xlsx) rồi gửi lại tệp .xlsx.",
+    ),
+    "file_password": (
+        ERROR,
+        "Không đọc được vì tệp được đặt mật khẩu.",
+        "Gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hoá bằng mật khẩu, "
+        "xoá trống mật khẩu), lưu lại rồi gửi lại.",
+    ),
+    "zip_too_many_entries": (
+        ERROR,
+        "Tệp có quá nhiều thành phần bên trong ({value}; tối đa {expected}), không an toàn để đọc.",
+        "Tạo tệp mới từ biểu mẫu gốc, chép dữ liệu sang rồi gửi lại.",
+    ),
+    "zip_too_large": (
+        ERROR,
+        "Dữ liệu trong tệp sau khi giải nén quá lớn ({value}; tối đa {expected}).",
+        "Xoá các trang, hình ảnh hoặc dữ liệu không cần thiết, lưu lại rồi gửi lại.",
+    ),
+    "zip_bomb": (
+        ERROR,
+        "Thành phần '{field}' của tệp có tỷ lệ nén bất thường ({value} lần); "
+        "tệp có thể độc hại (zip bomb) nên không được mở.",
+        "Không gửi lại tệp này; tạo tệp mới từ biểu mẫu gốc, chép dữ liệu sang rồi gửi lại.",
+    ),
+    "xml_entities": (
+        ERROR,
+        "Thành phần '{value}' của tệp có khai báo DOCTYPE/ENTITY; "
+        "tệp có thể độc hại nên không được mở.",
+        "Không gửi lại tệp này; tạo tệp mới từ biểu mẫu gốc, chép dữ liệu sang rồi gửi lại.",
+    ),
+    "file_macro": (
+        WARNING,
+        "Tệp có macro (.xlsm): chỉ đọc giá trị, không chạy macro.",
+        "Nên lưu lại dưới dạng Sổ làm việc Excel (.xlsx), không có macro, trước khi gửi.",
     ),
     "form_sheet_missing": (
         ERROR,
@@ -148,6 +208,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         WARNING,
         "Ô có giá trị '{value}' ở vị trí không thuộc biểu mẫu; giá trị này không được đọc.",
         "Xoá giá trị này hoặc ghi vào đúng cột của biểu mẫu.",
+    ),
+    "plan_invalid": (
+        ERROR,
+        "Kế hoạch '{value}' còn lỗi nên chưa lập được biểu báo cáo.",
+        "Sửa kế hoạch theo các lỗi đã chỉ ra (dotpha validate) rồi tạo lại biểu báo cáo.",
     ),
     "cadre_not_on_roster": (
         ERROR,

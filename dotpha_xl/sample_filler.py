@@ -6,20 +6,28 @@ relying on row positions.  Some files get deliberate flaws so that the demo show
 errors look like.
 
     python -m dotpha_xl.sample_filler plans --plans DIR --out DIR [--seed N]
+    python -m dotpha_xl.sample_filler reports --reports DIR --out DIR [--seed N]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 
+from dotpha_xl.domain.calendar import report_deadline
 from dotpha_xl.domain.keys import parse_key
+from dotpha_xl.domain.periods import month_end, parse_period
+from dotpha_xl.settings import default_settings
+from dotpha_xl.workbook.contract import join_prefilled
 
 WORK = (
     "Xây dựng kế hoạch chi tiết và phân công nhiệm vụ",
@@ -120,6 +128,108 @@ def fill_plan(source: Path, target: Path, rng: random.Random, flaw: str = "") ->
     book.save(target)
 
 
+#: What each sample cadre's report shows (the rest report on time, mostly on schedule).
+REPORT_SCENARIOS: dict[str, str] = {
+    "CB102": "all_done",
+    "CB103": "behind",
+    "CB104": "over_claim",
+    "CB106": "force_majeure",
+    "CB107": "late",
+    "CB109": "missing",
+    "CB111": "corrupt",
+    "CB113": "formula_text",
+    "CB117": "behind",
+    "CB120": "all_done",
+    "CB124": "late",
+    "CB130": "over_claim",
+    "CB133": "missing",
+}
+
+
+def _meta(book: openpyxl.Workbook) -> dict[str, str]:
+    return {r[0].value: r[1].value for r in book["_meta"].iter_rows(max_col=2)}
+
+
+def fill_report(source: Path, target: Path, rng: random.Random, scenario: str = "") -> None:
+    """Fill a report: items of months ended by the period's end mostly done, later ones not."""
+    if scenario == "corrupt":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes()[:2000])  # a transfer cut short
+        return
+    book = openpyxl.load_workbook(source)
+    meta = _meta(book)
+    period = parse_period(meta["period"])
+    starts = {t["key"]: int(t["start_year"]) for t in json.loads(join_prefilled(meta))["tasks"]}
+    contract = find_contract(form_sheet(book))
+    sheet, col = contract.sheet, contract.columns
+    fm_done = False
+    for key, r in contract.rows.items():
+        if key in ("A", "B") or key.startswith("note."):
+            continue
+        node = parse_key(key)
+        if node.level != "item":
+            continue
+        year = starts[node.task_key] + ((node.year or 1) - 1)
+        month = 3 * (node.quarter - 1) + node.month
+        due = month_end(year, month) <= period.end
+        if scenario == "all_done":
+            done = 1.0
+        elif not due:
+            done = rng.choice((0, 0, 0, 0.2)) if month_end(year, month) > date(year, 1, 1) else 0
+        elif scenario == "behind":
+            done = rng.choice((0.2, 0.3, 0.5))
+        else:
+            done = rng.choice((1.0, 1.0, 1.0, 1.0, 0.9, 0.8))
+        sheet.cell(r, col["completion"]).value = done
+        if done:
+            product = "=1+1 (biên bản số 12)" if scenario == "formula_text" else "Đã hoàn thành"
+            cell = sheet.cell(r, col["actual_product"])
+            cell.value = product
+            cell.data_type = "s"
+        if scenario == "force_majeure" and due and not fm_done:
+            sheet.cell(r, col["completion"]).value = 0
+            sheet.cell(r, col["force_majeure"]).value = "x"
+            sheet.cell(r, col["fm_reason"]).value = "Bão số 3 gây ngập úng, phải dừng thi công"
+            fm_done = True
+    for key, r in contract.rows.items():
+        if key.startswith("note.") or key in ("A", "B"):
+            continue
+        if sheet.cell(r, col["self_rating"]).protection.locked is False:
+            rating = "HTXS" if scenario in ("over_claim", "all_done") else "HTT"
+            sheet.cell(r, col["self_rating"]).value = rating
+    notes = {
+        "note.advantages": "Được sự quan tâm chỉ đạo của Thường trực Tỉnh ủy.",
+        "note.difficulties": "Nguồn lực còn hạn chế; đã đề xuất bổ sung kinh phí.",
+    }
+    for key, text in notes.items():
+        if key in contract.rows:
+            sheet.cell(contract.rows[key], col["product"]).value = text
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+
+
+def fill_reports(
+    reports: Path, out: Path, seed: int = 2027, scenarios: dict[str, str] | None = None
+) -> list[Path]:
+    """Fill every report of a folder into ``out``; file times say when each was received:
+    a few days before the deadline, or after it for the late ones."""
+    scenarios = REPORT_SCENARIOS if scenarios is None else scenarios
+    written = []
+    for path in _workbooks(reports):
+        scenario = scenarios.get(cadre_of(path), "")
+        if scenario == "missing":
+            continue
+        target = out / path.name
+        fill_report(path, target, random.Random(f"{seed}:{path.name}"), scenario)
+        period = path.stem.split("_bao_cao_", 1)[1].replace("_", "-")
+        due = report_deadline(default_settings(), parse_period(period)) or parse_period(period).end
+        when = datetime(due.year, due.month, due.day, 9, 30)
+        when += timedelta(days=3) if scenario == "late" else timedelta(days=-4)
+        os.utime(target, (when.timestamp(), when.timestamp()))
+        written.append(target)
+    return written
+
+
 def cadre_of(path: Path) -> str:
     return path.name.split("_", 1)[0]
 
@@ -149,12 +259,19 @@ def main(argv: list[str] | None = None) -> None:
     plans.add_argument("--plans", type=Path, required=True)
     plans.add_argument("--out", type=Path, required=True)
     plans.add_argument("--seed", type=int, default=2027)
+    reports = sub.add_parser("reports", help="fill generated reports")
+    reports.add_argument("--reports", type=Path, required=True)
+    reports.add_argument("--out", type=Path, required=True)
+    reports.add_argument("--seed", type=int, default=2027)
     args = parser.parse_args(argv)
+    if args.out.exists():
+        shutil.rmtree(args.out)
     if args.what == "plans":
-        if args.out.exists():
-            shutil.rmtree(args.out)
-        for path in fill_plans(args.plans, args.out, args.seed):
-            print(path)
+        written = fill_plans(args.plans, args.out, args.seed)
+    else:
+        written = fill_reports(args.reports, args.out, args.seed)
+    for path in written:
+        print(path)
 
 
 if __name__ == "__main__":

@@ -13,23 +13,20 @@ other row is kept.  The column layout is described in ``docs/formats.md``.
 
 from __future__ import annotations
 
-import io
 import math
 import os
 import re
-import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from python_calamine import CalamineWorkbook, PasswordError
-
 from dotpha_xl.problems import Problem, problem
-from dotpha_xl.settings import Limits, Settings
+from dotpha_xl.settings import Settings
 from dotpha_xl.text import as_text, fold, parse_flag
+from dotpha_xl.workbook.safe_open import open_workbook
 
 __all__ = [
     "ANNUAL",
@@ -222,54 +219,15 @@ def _default_name(source: Source) -> str:
     return BYTES_NAME
 
 
-def _archive_problem(data: BinaryIO | str | os.PathLike[str], limits: Limits) -> str | None:
-    """Why a zip container is unsafe to open (a zip bomb, too many entries), or None."""
-    try:
-        with zipfile.ZipFile(data) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None  # not a zip container (e.g. .xls); calamine decides.
-    if len(entries) > limits.max_zip_entries:
-        return f"tệp nén có quá nhiều mục ({len(entries)} > {limits.max_zip_entries})"
-    total = sum(e.file_size for e in entries)
-    if total > limits.max_uncompressed_bytes:
-        return f"dung lượng sau giải nén quá lớn ({total} byte)"
-    for entry in entries:
-        # Small parts of an ordinary workbook may compress very well; only large ones count.
-        if entry.file_size > 1_048_576:
-            ratio = entry.file_size / max(entry.compress_size, 1)
-            if ratio > limits.max_compression_ratio:
-                return f"mục '{entry.filename}' có tỷ lệ nén bất thường ({ratio:.0f} lần)"
-    return None
-
-
-def _open(source: Source, limits: Limits) -> CalamineWorkbook | str:
-    """The workbook, or a Vietnamese reason why it cannot be opened."""
-    try:
-        if isinstance(source, str | os.PathLike):
-            path = Path(source)
-            if not path.is_file():
-                return "không tìm thấy tệp"
-            size = path.stat().st_size
-            if size > limits.max_file_bytes:
-                return f"tệp quá lớn ({size} byte, tối đa {limits.max_file_bytes})"
-            reason = _archive_problem(path, limits)
-            if reason:
-                return reason
-            return CalamineWorkbook.from_path(str(path))
-        data = bytes(source) if isinstance(source, bytes | bytearray) else source.read()
-        if not isinstance(data, bytes):
-            return "nguồn dữ liệu không phải dạng nhị phân"
-        if len(data) > limits.max_file_bytes:
-            return f"tệp quá lớn ({len(data)} byte, tối đa {limits.max_file_bytes})"
-        reason = _archive_problem(io.BytesIO(data), limits)
-        if reason:
-            return reason
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except PasswordError:
-        return "tệp được đặt mật khẩu"
-    except Exception as exc:  # any failure to open is the user's file, not a bug
-        return f"không phải bảng tính Excel (.xlsx) đọc được ({type(exc).__name__})"
+def _unreadable(refused: Problem, file: str) -> Problem:
+    """The table readers' one code for a refused file; the specific code is kept as its value."""
+    return replace(
+        refused,
+        code="file_unreadable",
+        value=refused.code,
+        message=refused.message,
+        hint=refused.hint,
+    ).at(file=file)
 
 
 @dataclass
@@ -308,31 +266,31 @@ def _load(
     columns: tuple[_Column, ...],
 ) -> _Table:
     file = name if name is not None else _default_name(source)
-    opened = _open(source, settings.limits)
-    if isinstance(opened, str):
-        fail = problem("file_unreadable", value=opened).at(file=file)
-        return _Table(file, "", 0, {}, [], [fail])
+    opened = open_workbook(source, settings.limits, name=file)
+    if opened.book is None:
+        return _Table(file, "", 0, {}, [], [_unreadable(p, file) for p in opened.problems])
+    book, warnings = opened.book, list(opened.problems)  # e.g. file_macro
     try:
-        names = list(opened.sheet_names)
+        names = list(book.sheet_names)
         if not names:
             fail = problem("file_unreadable", value="tệp không có trang tính nào").at(file=file)
             return _Table(file, "", 0, {}, [], [fail])
         index = _pick_sheet(names, titles)
         sheet = names[index]
-        grid = opened.get_sheet_by_index(index).to_python(skip_empty_area=False)
+        grid = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
     except Exception as exc:  # a broken sheet is the user's file, not a bug
         reason = f"không đọc được nội dung ({type(exc).__name__})"
         return _Table(file, "", 0, {}, [], [problem("file_unreadable", value=reason).at(file=file)])
     finally:
-        opened.close()
+        book.close()
 
     non_empty = [(r, cells) for r, cells in enumerate(grid) if not all(map(_blank, cells))]
     if not non_empty:
         fail = problem("table_empty", value=sheet).at(file=file, sheet=sheet, cell="A1")
-        return _Table(file, sheet, 0, {}, [], [fail])
+        return _Table(file, sheet, 0, {}, [], [*warnings, fail])
 
     header_row, header = non_empty[0]
-    table = _Table(file, sheet, header_row, {}, non_empty[1:], [])
+    table = _Table(file, sheet, header_row, {}, non_empty[1:], warnings)
     lookup: dict[str, _Column] = {}
     for column in columns:
         for text in (column.key, *column.labels):

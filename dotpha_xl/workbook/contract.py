@@ -4,8 +4,9 @@
   name the columns (``content``, ``w_month``, ...).  Column A is the key column: every data row
   below carries its row key there.
 * A very hidden sheet ``_meta`` holds key/value rows in columns A and B: ``form``,
-  ``form_version``, ``cadre_id``, ..., ``prefilled`` (the pre-filled locked content as JSON) and
-  ``digest`` (SHA-256 of that JSON).  ``_meta`` is trusted for its digest, not for being hidden:
+  ``form_version``, ``cadre_id``, ..., ``prefilled#1``, ``prefilled#2``, ... (the pre-filled
+  locked content as JSON, in chunks that fit a cell) and ``digest`` (SHA-256 sealing the
+  rest).  ``_meta`` is trusted for its digest, not for being hidden:
   LibreOffice turns a very hidden sheet into a hidden one when it re-saves a file.
 
 Writing goes through xlsxwriter (see ``write_meta``); reading through python-calamine, which
@@ -66,23 +67,38 @@ def digest(prefilled: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+PREFILLED_PREFIX = "prefilled#"
+CHUNK = 30000  # an Excel cell holds at most 32,767 characters
+
+
 def meta_digest(meta: Mapping[str, str], prefilled: Any) -> str:
-    """The seal of ``_meta``: every key/value but the digest, and the pre-filled content."""
-    fields = {k: v for k, v in meta.items() if k not in ("digest", "prefilled")}
+    """The seal of ``_meta``: every key/value but the digest and the pre-filled chunks, and the
+    pre-filled content itself."""
+    fields = {k: v for k, v in meta.items() if k != "digest" and not k.startswith(PREFILLED_PREFIX)}
     return digest({"meta": fields, "prefilled": prefilled})
+
+
+def join_prefilled(meta: Mapping[str, str]) -> str:
+    """The pre-filled JSON, joined from its chunks ``prefilled#1``, ``prefilled#2``, ..."""
+    chunks = sorted(
+        (int(k[len(PREFILLED_PREFIX) :]), v)
+        for k, v in meta.items()
+        if k.startswith(PREFILLED_PREFIX) and k[len(PREFILLED_PREFIX) :].isdigit()
+    )
+    return "".join(v for _, v in chunks)
 
 
 def write_meta(workbook: Any, meta: Mapping[str, str], prefilled: Any) -> None:
     """Add the very hidden, protected ``_meta`` sheet to an xlsxwriter workbook."""
     sheet = workbook.add_worksheet(META_SHEET)
     rows = {k: "" if v is None else str(v) for k, v in meta.items()}
-    rows["prefilled"] = json.dumps(
-        prefilled, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+    text = json.dumps(prefilled, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for n, start in enumerate(range(0, max(len(text), 1), CHUNK), start=1):
+        rows[f"{PREFILLED_PREFIX}{n}"] = text[start : start + CHUNK]
     rows["digest"] = meta_digest(rows, prefilled)
     for r, (k, v) in enumerate(rows.items()):
         sheet.write_string(r, 0, k)
-        sheet.write_string(r, 1, "" if v is None else str(v))
+        sheet.write_string(r, 1, v)
     sheet.very_hidden()
     sheet.protect()
 
@@ -165,7 +181,7 @@ def read_form(source: Source, form: str, *, name: str | None = None) -> FormShee
         return fail(problem("file_unreadable", value=_reason(exc)))
     meta = {as_text(r[0]): as_text(r[1]) for r in meta_rows if len(r) >= 2 and not _blank(r[0])}
     result.meta = meta
-    prefilled_json = meta.get("prefilled", "")
+    prefilled_json = join_prefilled(meta)
     try:
         prefilled = json.loads(prefilled_json) if prefilled_json else None
     except ValueError:

@@ -10,26 +10,41 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from dotpha_xl.domain.keys import ITEM, MONTH, QUARTER, TASK, YEAR
 from dotpha_xl.domain.tree import Node, skeleton
-from dotpha_xl.workbook.contract import FORMS, KEY_MARKER, cell_name, write_meta
+from dotpha_xl.workbook.contract import FORMS, cell_name, write_meta
+from dotpha_xl.workbook.form_layout import (
+    FIRST_DATA_ROW,
+    HEADER_FIRST_ROW,
+    Column,
+    Person,
+    column_index,
+    fit_row,
+    protect_form,
+    write_form_top,
+    write_guide,
+    write_header,
+    write_key_row,
+    write_signature,
+)
 from dotpha_xl.workbook.styles import Formats, new_workbook, print_setup
 
-#: (column key, header, width) from column B on; column A is the hidden key column.
-PLAN_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("stt", "STT", 6),
-    ("content", "Nội dung", 50),
-    ("product", "Sản phẩm/kết quả đạt được", 32),
-    ("w_month", "Theo tháng", 11),
-    ("w_quarter", "Theo quý", 11),
-    ("w_year", "Theo năm", 11),
-    ("w_period", "Theo giai đoạn (đối với việc được giao theo giai đoạn)", 15),
+#: The form's columns from column B on; column A is the hidden key column.
+PLAN_COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", 6),
+    Column("content", "Nội dung", 50),
+    Column("product", "Sản phẩm/kết quả đạt được", 32),
+    Column("w_month", "Theo tháng", 11),
+    Column("w_quarter", "Theo quý", 11),
+    Column("w_year", "Theo năm", 11),
+    Column("w_period", "Theo giai đoạn (đối với việc được giao theo giai đoạn)", 15),
 )
-COLUMN_INDEX = {key: i + 1 for i, (key, _, _) in enumerate(PLAN_COLUMNS)}
+COLUMN_INDEX = column_index(PLAN_COLUMNS)
+WIDTH = {c.key: c.width for c in PLAN_COLUMNS}
 WEIGHT_COLUMNS = ("w_month", "w_quarter", "w_year", "w_period")
 LOCKED_COLUMNS = ("stt", "content")
 
@@ -44,10 +59,6 @@ SECTION_TITLES = {
     "A": "NHỮNG VIỆC ĐƯỢC GIAO THEO NĂM (kê việc theo từng tháng/quý)",
     "B": "NHỮNG VIỆC ĐƯỢC GIAO THEO GIAI ĐOẠN",
 }
-
-HEADER_FIRST_ROW = 6
-KEY_ROW = 9
-FIRST_DATA_ROW = 10
 
 
 @dataclass(frozen=True)
@@ -77,22 +88,6 @@ class PlanTask:
             "targets": self.targets,
             "carried_from": self.carried_from,
         }
-
-
-@dataclass(frozen=True)
-class Person:
-    cadre_id: str
-    full_name: str
-    position: str
-    unit: str
-
-
-@dataclass
-class PlanLayout:
-    """Row texts of a plan: what is pre-filled (locked) and the trees behind the rows."""
-
-    tasks: list[PlanTask]
-    trees: dict[str, Node] = field(default_factory=dict)
 
 
 def row_label(node: Node, task: PlanTask) -> tuple[str, str]:
@@ -173,6 +168,8 @@ def write_plan(
         "form_version": FORMS["plan"][1],
         "cadre_id": person.cadre_id,
         "full_name": person.full_name,
+        "position": person.position,
+        "unit": person.unit,
         "year": str(year),
         "generated_at": generated_at,
         **(extra_meta or {}),
@@ -199,47 +196,13 @@ def _write_form(
     trees: dict[str, Node],
 ) -> None:
     last = len(PLAN_COLUMNS)
-    sheet.set_column(0, 0, 14, fmt["key"], {"hidden": True})
-    for i, (_, _, width) in enumerate(PLAN_COLUMNS, start=1):
-        sheet.set_column(i, i, width)
-    sheet.write_string(0, last, "Mẫu số 02", fmt["right_italic"])
     title = f"KẾ HOẠCH THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ, ĐỔI MỚI NĂM {year}"
     if any(t.section == "B" for t in tasks):
         title += ", GIAI ĐOẠN"
-    sheet.merge_range(1, 1, 1, last, title, fmt["title"])
-    sheet.set_row(1, 36)
-    for r, (label, value) in enumerate(
-        (
-            ("Họ và tên", person.full_name),
-            ("Chức vụ, chức danh", person.position),
-            ("Cơ quan công tác", person.unit),
-        ),
-        start=2,
-    ):
-        sheet.merge_range(r, 1, r, last, f"{label}: {value}", fmt["label"])
-
-    h = HEADER_FIRST_ROW
-    for c in (1, 2, 3):
-        sheet.merge_range(h, c, h + 1, c, PLAN_COLUMNS[c - 1][1], fmt["header"])
-    sheet.merge_range(
-        h,
-        4,
-        h,
-        last,
-        "Ước tính tỷ lệ % hoàn thành công việc so với tổng thể công việc chung",
-        fmt["header"],
-    )
-    for c in range(4, last + 1):
-        sheet.write_string(h + 1, c, PLAN_COLUMNS[c - 1][1], fmt["header"])
-    sheet.set_row(h, 36)
-    sheet.set_row(h + 1, 80)
-    for c in range(1, last + 1):
-        sheet.write_number(h + 2, c, c, fmt["header_number"])
-    sheet.write_string(KEY_ROW, 0, KEY_MARKER, fmt["key"])
-    for key, c in COLUMN_INDEX.items():
-        sheet.write_string(KEY_ROW, c, key, fmt["key"])
-    sheet.set_row(KEY_ROW, None, None, {"hidden": True})
-
+    write_form_top(sheet, fmt, PLAN_COLUMNS, form_label="Mẫu số 02", title=title, person=person)
+    percent_group = "Ước tính tỷ lệ % hoàn thành công việc so với tổng thể công việc chung"
+    write_header(sheet, fmt, PLAN_COLUMNS, [("w_month", "w_period", percent_group)])
+    write_key_row(sheet, fmt, PLAN_COLUMNS)
     row = FIRST_DATA_ROW
     for section in ("A", "B"):
         mine = [t for t in tasks if t.section == section]
@@ -251,24 +214,9 @@ def _write_form(
         row += 1
         for task in mine:
             row = _write_task(book, sheet, fmt, task, trees[task.key], row)
-    row += 1
-    sheet.merge_range(row, 5, row, last, "Ngày ..... tháng ..... năm .....", fmt["heading_date"])
-    sheet.merge_range(row + 1, 5, row + 1, last, "CÁN BỘ", fmt["signature"])
-    sheet.merge_range(row + 2, 5, row + 2, last, "(Ký tên, ghi rõ họ tên)", fmt["italic_center"])
-    sheet.merge_range(row + 6, 5, row + 6, last, person.full_name, fmt["signature"])
-
+    write_signature(sheet, fmt, row + 1, 5, last, person.full_name)
     print_setup(sheet, landscape=True, repeat_rows=(HEADER_FIRST_ROW, HEADER_FIRST_ROW + 2))
-    sheet.protect(
-        "",
-        {
-            "insert_rows": True,
-            "delete_rows": True,
-            "format_columns": True,
-            "format_rows": True,
-            "select_locked_cells": True,
-            "select_unlocked_cells": True,
-        },
-    )
+    protect_form(sheet)
 
 
 def _write_task(book: Any, sheet: Any, fmt: Formats, task: PlanTask, root: Node, row: int) -> int:
@@ -286,6 +234,7 @@ def _write_task(book: Any, sheet: Any, fmt: Formats, task: PlanTask, root: Node,
             sheet.write_string(r, col["stt"], "-", fmt["cell_center"])
             sheet.write_string(r, col["content"], node.content, fmt["input"])
             sheet.write_string(r, col["product"], node.product, fmt["input"])
+            fit_row(sheet, r, [(node.content, WIDTH["content"]), (node.product, WIDTH["product"])])
         else:
             stt, text = row_label(node, task)
             bold = "cell_bold" if level in (TASK, YEAR, QUARTER) else "cell"
@@ -293,6 +242,7 @@ def _write_task(book: Any, sheet: Any, fmt: Formats, task: PlanTask, root: Node,
             sheet.write_string(r, col["content"], text, fmt[bold])
             product = task.targets if level == TASK else ""
             sheet.write_string(r, col["product"], product, fmt["cell"])
+            fit_row(sheet, r, [(text, WIDTH["content"]), (product, WIDTH["product"])])
         own = OWN_WEIGHT_COLUMN.get(level)
         sum_col = CHILD_SUM_COLUMN.get(level) or ("w_year" if task.section == "A" else "w_period")
         for name in WEIGHT_COLUMNS:
@@ -388,9 +338,4 @@ GUIDE = (
 
 
 def _write_guide(sheet: Any, fmt: Formats, year: int, deadline: str) -> None:
-    sheet.set_column(0, 0, 110)
-    for r, line in enumerate(GUIDE):
-        text = line.format(year=year, deadline=deadline)
-        sheet.write_string(r, 0, text, fmt["title" if r == 0 else "label"])
-    print_setup(sheet, landscape=False)
-    sheet.protect()
+    write_guide(sheet, fmt, [line.format(year=year, deadline=deadline) for line in GUIDE])

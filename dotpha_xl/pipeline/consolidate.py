@@ -1,0 +1,350 @@
+"""Consolidation: every report of a period validated, every figure recomputed from the items with
+the core (cached formula values are never trusted), per cadre and task, with who is missing, who
+is late, which files were rejected and which were superseded.
+
+The result is a plain value (``Consolidation``); writers turn it into workbooks and JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from dotpha_xl.domain.calendar import is_on_time, report_deadline
+from dotpha_xl.domain.evaluate import TaskResult
+from dotpha_xl.domain.periods import ReportPeriod, parse_period
+from dotpha_xl.pipeline.plans import read_plan
+from dotpha_xl.pipeline.reports import ReportFile, evaluate_report, read_report
+from dotpha_xl.pipeline.tables import Cadre, read_assignments, read_roster
+from dotpha_xl.pipeline.validate import expand_inputs
+from dotpha_xl.problems import Problem, problem
+from dotpha_xl.settings import Settings
+from dotpha_xl.text import as_text, round_half_up
+
+FLAG_LATE = "late"
+
+
+@dataclass
+class ItemRow:
+    key: str
+    content: str
+    product: str
+    weight: Fraction | None
+    actual_product: str
+    completion: Fraction | None
+    force_majeure: bool
+    fm_reason: str
+
+
+@dataclass
+class TaskRow:
+    """One cadre's task in the period: the figures of the core and where they came from."""
+
+    cadre: Cadre
+    task_key: str
+    title: str
+    section: str
+    start_year: int
+    end_year: int
+    result: TaskResult
+    report_file: str
+    received: datetime | None
+    deadline: date | None
+    late: bool
+    items: list[ItemRow] = field(default_factory=list)
+    fm_reasons: dict[str, str] = field(default_factory=dict)
+    shortfall_reason: str = ""
+
+    @property
+    def flags(self) -> list[str]:
+        flags = list(self.result.flags)
+        if self.late:
+            flags.insert(0, FLAG_LATE)
+        return flags
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "cadre_id": self.cadre.cadre_id,
+            "full_name": self.cadre.full_name,
+            "body": self.cadre.body,
+            "unit": self.cadre.unit,
+            "task_key": self.task_key,
+            "title": self.title,
+            "period": r.period,
+            "expected_to_date": _num(r.expected_to_date),
+            "completion_quarter": _num(r.completion_quarter),
+            "completion_year": _num(r.completion_year),
+            "completion_year_raw": _num(r.completion_year_raw),
+            "completion_period": _num(r.completion_period),
+            "completion_period_raw": _num(r.completion_period_raw),
+            "behind_schedule": _num(r.behind_schedule),
+            "rating": r.rating,
+            "rating_raw": r.rating_raw,
+            "self_rating": r.self_rating,
+            "whole_period": r.whole_period,
+            "force_majeure_items": list(r.force_majeure_items),
+            "flags": self.flags,
+            "report_file": self.report_file,
+            "received": self.received.isoformat(timespec="seconds") if self.received else None,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
+
+
+@dataclass
+class Missing:
+    cadre: Cadre
+    reason: str  # "no_report" | "no_plan"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cadre_id": self.cadre.cadre_id,
+            "full_name": self.cadre.full_name,
+            "body": self.cadre.body,
+            "unit": self.cadre.unit,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Rejected:
+    file: str
+    cadre_id: str
+    problems: list[Problem]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "cadre_id": self.cadre_id,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass
+class Superseded:
+    file: str
+    cadre_id: str
+    by: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "cadre_id": self.cadre_id, "superseded_by": self.by}
+
+
+@dataclass
+class Consolidation:
+    period: ReportPeriod
+    bodies: dict[str, str]
+    tasks: list[TaskRow] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # kept reports with warnings
+    problems: list[Problem] = field(default_factory=list)  # of the roster and assignments
+    cadres: dict[str, Cadre] = field(default_factory=dict)  # everyone consolidated
+
+    def for_body(self, body: str) -> Consolidation:
+        return Consolidation(
+            period=self.period,
+            bodies={body: self.bodies[body]},
+            tasks=[t for t in self.tasks if t.cadre.body == body],
+            missing=[m for m in self.missing if m.cadre.body == body],
+            rejected=[r for r in self.rejected if self._body_of(r.cadre_id) in (body, None)],
+            superseded=[s for s in self.superseded if self._body_of(s.cadre_id) == body],
+            warnings=[w for w in self.warnings],
+            problems=list(self.problems),
+            cadres={k: c for k, c in self.cadres.items() if c.body == body},
+        )
+
+    def _body_of(self, cadre_id: str) -> str | None:
+        cadre = self.cadres.get(cadre_id)
+        return cadre.body if cadre else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": self.period.code,
+            "period_kind": self.period.kind,
+            "year": self.period.year,
+            "bodies": dict(self.bodies),
+            "cadres": [
+                {
+                    "cadre_id": c.cadre_id,
+                    "full_name": c.full_name,
+                    "position": c.position,
+                    "unit": c.unit,
+                    "body": c.body,
+                }
+                for c in self.cadres.values()
+            ],
+            "tasks": [t.to_json() for t in self.tasks],
+            "missing": [m.to_json() for m in self.missing],
+            "rejected": [r.to_json() for r in self.rejected],
+            "superseded": [s.to_json() for s in self.superseded],
+        }
+
+
+def _num(value: Fraction | None) -> float | None:
+    return None if value is None else round_half_up(value, 2)
+
+
+def read_receipts(path: Path | None) -> dict[str, datetime]:
+    """File name -> received time, from a receipts table (columns ``file``, ``received``)."""
+    if path is None:
+        return {}
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    if not rows:
+        return {}
+    header = [as_text(h).lower() for h in rows[0]]
+    out: dict[str, datetime] = {}
+    try:
+        f, r = header.index("file"), header.index("received")
+    except ValueError:
+        return {}
+    for row in rows[1:]:
+        value = row[r] if r < len(row) else None
+        if isinstance(value, datetime):
+            out[as_text(row[f])] = value
+        elif isinstance(value, date):
+            out[as_text(row[f])] = datetime(value.year, value.month, value.day)
+        elif isinstance(value, str) and value.strip():
+            try:
+                out[as_text(row[f])] = datetime.fromisoformat(value.strip())
+            except ValueError:
+                continue
+    return out
+
+
+def consolidate(
+    roster_path: Path,
+    plans_dir: Path,
+    reports_dir: Path,
+    period_code: str,
+    settings: Settings,
+    *,
+    assignments_path: Path | None = None,
+    body: str | None = None,
+    receipts_path: Path | None = None,
+) -> Consolidation:
+    """Validate every report of ``period_code`` and recompute every figure."""
+    period = parse_period(period_code)
+    roster = read_roster(roster_path, settings)
+    result = Consolidation(period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres))
+    result.problems += roster.problems
+    expected = _expected_cadres(
+        roster.cadres, plans_dir, assignments_path, period, settings, result
+    )
+    receipts = read_receipts(receipts_path)
+    due = report_deadline(settings, period)
+
+    chosen: dict[str, tuple[datetime, ReportFile]] = {}
+    for path in expand_inputs([reports_dir]):
+        report = read_report(path, settings)
+        received = receipts.get(path.name) or datetime.fromtimestamp(path.stat().st_mtime)
+        if report.ok and report.period_code != period.code:
+            continue  # another period's report in the same folder
+        if report.ok and report.cadre_id not in roster.cadres:
+            report.problems.append(
+                problem("cadre_not_on_roster", value=report.cadre_id).at(
+                    file=report.file, sheet="_meta"
+                )
+            )
+        if not report.ok:
+            result.rejected.append(Rejected(report.file, report.cadre_id, report.problems))
+            continue
+        result.warnings += report.problems
+        current = chosen.get(report.cadre_id)
+        if current is None or (received, report.file) > (current[0], current[1].file):
+            if current is not None:
+                result.superseded.append(Superseded(current[1].file, report.cadre_id, report.file))
+            chosen[report.cadre_id] = (received, report)
+        else:
+            result.superseded.append(Superseded(report.file, report.cadre_id, current[1].file))
+
+    for cadre_id, (received, report) in chosen.items():
+        cadre = roster.cadres[cadre_id]
+        late = due is not None and not is_on_time(received.date(), due, settings.deadline_reading)
+        for key, outcome in evaluate_report(report, settings).items():
+            task = report.tasks[key]
+            result.tasks.append(
+                TaskRow(
+                    cadre=cadre,
+                    task_key=key,
+                    title=task.title,
+                    section=task.section,
+                    start_year=task.start_year,
+                    end_year=task.end_year,
+                    result=outcome,
+                    report_file=report.file,
+                    received=received,
+                    deadline=due,
+                    late=late,
+                    items=_items(report, task.root),
+                    fm_reasons={
+                        k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
+                    },
+                    shortfall_reason=report.shortfall_reasons.get(key, ""),
+                )
+            )
+    for cadre_id, reason in expected.items():
+        if cadre_id not in chosen:
+            result.missing.append(Missing(roster.cadres[cadre_id], reason))
+    result.tasks.sort(key=lambda t: (_order(roster.cadres, t.cadre.cadre_id), t.task_key))
+    result.missing.sort(key=lambda m: _order(roster.cadres, m.cadre.cadre_id))
+    if body is not None:
+        return result.for_body(body)
+    return result
+
+
+def _order(cadres: dict[str, Cadre], cadre_id: str) -> int:
+    return list(cadres).index(cadre_id) if cadre_id in cadres else len(cadres)
+
+
+def _items(report: ReportFile, root) -> list[ItemRow]:
+    return [
+        ItemRow(
+            key=str(node.key),
+            content=node.content,
+            product=node.product,
+            weight=node.weight,
+            actual_product=report.actual_products.get(str(node.key), ""),
+            completion=report.completions.get(str(node.key)),
+            force_majeure=str(node.key) in report.force_majeure,
+            fm_reason=report.force_majeure.get(str(node.key), ""),
+        )
+        for node in root.items()
+    ]
+
+
+def _expected_cadres(
+    cadres: dict[str, Cadre],
+    plans_dir: Path,
+    assignments_path: Path | None,
+    period: ReportPeriod,
+    settings: Settings,
+    result: Consolidation,
+) -> dict[str, str]:
+    """Cadre id -> why a missing report matters: ``no_report`` (valid plan), ``no_plan``.
+
+    Who has a task this year comes from the assignments table when given, else from the plans
+    found (valid or not)."""
+    with_plan: dict[str, bool] = {}
+    for path in expand_inputs([plans_dir]):
+        plan = read_plan(path, settings)
+        if plan.cadre_id and plan.year == period.year:
+            with_plan[plan.cadre_id] = with_plan.get(plan.cadre_id, False) or plan.ok
+    if assignments_path is not None:
+        table = read_assignments(assignments_path, settings)
+        result.problems += table.problems
+        assigned: Iterable[str] = {a.cadre_id for a in table.active_in(period.year)}
+    else:
+        assigned = with_plan
+    return {
+        cadre_id: ("no_report" if with_plan.get(cadre_id) else "no_plan")
+        for cadre_id in cadres
+        if cadre_id in assigned
+    }

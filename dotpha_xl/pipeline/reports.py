@@ -1,0 +1,353 @@
+"""Reports (form 03): generate them from valid plans, read filled ones back, check them, and
+evaluate every task with the core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from dotpha_xl.domain.calendar import last_day_allowed, report_deadline
+from dotpha_xl.domain.evaluate import TaskResult, evaluate_task
+from dotpha_xl.domain.keys import ITEM, parse_key
+from dotpha_xl.domain.periods import ReportPeriod, parse_period
+from dotpha_xl.domain.rollup import expected_completions
+from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
+from dotpha_xl.pipeline.generate import Generated, output_name
+from dotpha_xl.pipeline.plans import PlanFile, TaskPlan, read_plan
+from dotpha_xl.pipeline.schemas import ReportRowsSchema, validate_frame
+from dotpha_xl.pipeline.validate import expand_inputs
+from dotpha_xl.problems import Problem, has_errors, problem
+from dotpha_xl.settings import Settings
+from dotpha_xl.text import PercentError, as_text, nfc, parse_flag, parse_percent, parse_rating
+from dotpha_xl.workbook.atomic import check_output_outside_inputs, write_bytes_atomic
+from dotpha_xl.workbook.contract import Source, check_meta, check_prefilled, read_form
+from dotpha_xl.workbook.form_layout import Person
+from dotpha_xl.workbook.plan_form import PlanTask
+from dotpha_xl.workbook.report_form import (
+    LOCKED_COLUMNS,
+    ReportInputs,
+    self_rating_rows,
+    write_report,
+)
+
+
+@dataclass
+class ReportFile:
+    """A filled report read back: what the cadre typed, the plan it was built on, problems."""
+
+    file: str
+    path: str
+    meta: dict[str, str]
+    tasks: dict[str, TaskPlan] = field(default_factory=dict)
+    completions: dict[str, Fraction] = field(default_factory=dict)
+    actual_products: dict[str, str] = field(default_factory=dict)
+    force_majeure: dict[str, str] = field(default_factory=dict)  # item key -> reason
+    self_ratings: dict[str, str] = field(default_factory=dict)  # row key -> level code
+    shortfall_reasons: dict[str, str] = field(default_factory=dict)
+    narratives: dict[str, str] = field(default_factory=dict)
+    frame: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def cadre_id(self) -> str:
+        return self.meta.get("cadre_id", "")
+
+    @property
+    def period_code(self) -> str:
+        return self.meta.get("period", "")
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+    def inputs(self) -> ReportInputs:
+        return ReportInputs(
+            dict(self.completions), dict(self.actual_products), dict(self.force_majeure)
+        )
+
+
+def plan_task(task: TaskPlan) -> PlanTask:
+    return PlanTask(
+        section=task.section,
+        number=int(task.key[1:]),
+        title=task.title,
+        start_year=task.start_year,
+        end_year=task.end_year,
+        basis=task.basis,
+        targets=task.targets,
+        carried_from=task.carried_from,
+    )
+
+
+def person_from_meta(meta: dict[str, str]) -> Person:
+    return Person(
+        meta.get("cadre_id", ""),
+        meta.get("full_name", ""),
+        meta.get("position", ""),
+        meta.get("unit", ""),
+    )
+
+
+def generate_reports(
+    plans_dir: Path,
+    period_code: str,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    previous_dir: Path | None = None,
+) -> Generated:
+    """One form 03 workbook per cadre with a valid plan for the period's year."""
+    period = parse_period(period_code)
+    check_output_outside_inputs(out_dir, [plans_dir, previous_dir])
+    result = Generated()
+    previous = latest_reports(previous_dir, settings) if previous_dir else {}
+    due = report_deadline(settings, period)
+    guide = {
+        "deadline": f"{last_day_allowed(due, settings.deadline_reading):%d/%m/%Y}" if due else "",
+        "htxs": _plain(settings.thresholds.htxs),
+        "htt": _plain(settings.thresholds.htt),
+        "ht": _plain(settings.thresholds.ht),
+    }
+    for path in expand_inputs([plans_dir]):
+        plan = read_plan(path, settings)
+        if not plan.ok:
+            result.problems += [p for p in plan.problems if p.severity == "error"][:1] or []
+            result.problems.append(problem("plan_invalid", value=plan.file).at(file=plan.file))
+            continue
+        if plan.year != period.year:
+            continue
+        tasks = {k: t for k, t in plan.tasks.items() if t.start_year <= period.year <= t.end_year}
+        if not tasks:
+            result.skipped.append(plan.cadre_id)
+            continue
+        person = person_from_meta(plan.meta)
+        earlier = previous.get(plan.cadre_id)
+        data = write_report(
+            person,
+            period,
+            [plan_task(t) for t in tasks.values()],
+            {k: t.root for k, t in tasks.items()},
+            plan_digest=plan.digest,
+            previous=earlier.inputs() if earlier else None,
+            guide_values=guide,
+        )
+        target = out_dir / output_name(person.cadre_id, person.full_name, "bao_cao", period.code)
+        result.files.append(write_bytes_atomic(target, data))
+    return result
+
+
+def _plain(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}".replace(".", ",")
+
+
+def latest_reports(folder: Path, settings: Settings) -> dict[str, ReportFile]:
+    """Cadre id -> their latest valid report in ``folder`` (by period end, then file time)."""
+    best: dict[str, tuple[tuple, ReportFile]] = {}
+    for path in expand_inputs([folder]):
+        report = read_report(path, settings)
+        if not report.ok:
+            continue
+        try:
+            end = parse_period(report.period_code).end
+        except ValueError:
+            continue
+        rank = (end, path.stat().st_mtime)
+        if report.cadre_id not in best or rank > best[report.cadre_id][0]:
+            best[report.cadre_id] = (rank, report)
+    return {cadre: report for cadre, (_, report) in best.items()}
+
+
+def read_report(
+    source: Source,
+    settings: Settings,
+    *,
+    name: str | None = None,
+    expected: dict[str, str] | None = None,
+) -> ReportFile:
+    """Read and check one filled report; the plan it carries is rebuilt and checked too."""
+    sheet = read_form(source, "report", name=name)
+    report = ReportFile(
+        file=sheet.file,
+        path=str(source) if isinstance(source, (str, Path)) else sheet.file,
+        meta=sheet.meta,
+        problems=list(sheet.problems),
+    )
+    if has_errors(report.problems) or sheet.prefilled is None:
+        return report
+    report.problems += check_meta(sheet, expected or {})
+    prefilled = sheet.prefilled
+    report.problems += check_prefilled(sheet, LOCKED_COLUMNS, prefilled["rows"])
+    report.tasks = _plan_of(prefilled, settings)
+    try:
+        period = parse_period(report.period_code)
+    except ValueError:
+        report.problems.append(problem("meta_tampered").at(file=sheet.file, sheet="_meta"))
+        return report
+    rated: set[str] = set()
+    item_keys: set[str] = set()
+    for task in report.tasks.values():
+        rated.update(self_rating_rows(plan_task(task), task.root, period))
+        item_keys.update(str(i.key) for i in task.root.items())
+    records = []
+    due_items = _due_items(report.tasks, period)
+
+    def at(row, column: str) -> dict[str, str]:
+        return {"file": sheet.file, "sheet": sheet.sheet, "cell": sheet.cell(row, column)}
+
+    for row in sheet.rows:
+        key = row.key
+        if key.startswith("note."):
+            report.narratives[key] = nfc(as_text(row.values.get("product")))
+            continue
+        if key in rated:
+            try:
+                level = parse_rating(row.values.get("self_rating"))
+            except ValueError:
+                report.problems.append(
+                    problem(
+                        "rating_unreadable", value=as_text(row.values.get("self_rating")), node=key
+                    ).at(**at(row, "self_rating"))
+                )
+                level = None
+            if level:
+                report.self_ratings[key] = level
+            reason = nfc(as_text(row.values.get("shortfall_reason")))
+            if reason:
+                report.shortfall_reasons[key] = reason
+        if key not in item_keys:
+            continue
+        try:
+            done = parse_percent(row.values.get("completion"))
+        except PercentError as exc:
+            code = "completion_out_of_range" if exc.code == "percent_out_of_range" else exc.code
+            report.problems.append(
+                problem(code, value=as_text(exc.value), node=key).at(**at(row, "completion"))
+            )
+            done = None
+        if done is None and key in due_items and not row.values.get("completion"):
+            report.problems.append(
+                problem("completion_missing", node=key).at(**at(row, "completion"))
+            )
+        try:
+            fm = parse_flag(row.values.get("force_majeure"))
+        except ValueError:
+            report.problems.append(
+                problem(
+                    "force_majeure_unreadable",
+                    value=as_text(row.values.get("force_majeure")),
+                    node=key,
+                ).at(**at(row, "force_majeure"))
+            )
+            fm = False
+        fm_reason = nfc(as_text(row.values.get("fm_reason")))
+        if fm:
+            if not fm_reason:
+                report.problems.append(
+                    problem("force_majeure_without_reason", node=key).at(**at(row, "fm_reason"))
+                )
+            report.force_majeure[key] = fm_reason
+        if done is not None:
+            report.completions[key] = done
+        actual = nfc(as_text(row.values.get("actual_product")))
+        if actual:
+            report.actual_products[key] = actual
+        records.append(
+            {
+                "file": sheet.file,
+                "sheet": sheet.sheet,
+                "key": key,
+                "completion": done,
+                "completion_cell": sheet.cell(row, "completion"),
+            }
+        )
+    report.frame = pd.DataFrame.from_records(
+        records, columns=["file", "sheet", "key", "completion", "completion_cell"]
+    )
+    report.problems += validate_frame(report.frame, ReportRowsSchema)
+    return report
+
+
+def _plan_of(prefilled: dict, settings: Settings) -> dict[str, TaskPlan]:
+    """The plan sealed in the report's ``_meta``, rebuilt and checked with the core."""
+    rows = [
+        PlanRow(key, Fraction(w) if w else None, content, product)
+        for key, (w, content, product) in prefilled["tree"].items()
+    ]
+    roots, _ = build_tree(rows)
+    out: dict[str, TaskPlan] = {}
+    for meta in prefilled["tasks"]:
+        root = roots.get(meta["key"])
+        if root is None:
+            continue
+        clean, _ = check_tree(root, settings.weight_tolerance)
+        out[meta["key"]] = TaskPlan(
+            key=meta["key"],
+            title=meta["title"],
+            start_year=int(meta["start_year"]),
+            end_year=int(meta["end_year"]),
+            basis=meta.get("basis", ""),
+            targets=meta.get("targets", ""),
+            carried_from=meta.get("carried_from", ""),
+            root=clean,
+        )
+    return out
+
+
+def _due_items(tasks: dict[str, TaskPlan], period: ReportPeriod) -> set[str]:
+    """Items whose month has ended by the period's end: their completion must be given."""
+    due: set[str] = set()
+    for task in tasks.values():
+        expected = expected_completions(task.root, period.end, task.start_year)
+        due.update(k for k, v in expected.items() if v)
+    return due
+
+
+def evaluate_report(report: ReportFile, settings: Settings) -> dict[str, TaskResult]:
+    """Every task of a report, evaluated exactly from its items."""
+    period = parse_period(report.period_code)
+    out: dict[str, TaskResult] = {}
+    for key, task in report.tasks.items():
+        rated = self_rating_rows(plan_task(task), task.root, period)
+        # The self-rating that counts: the whole period's in the final year, else the year's.
+        whole = task.section == "B" and period.kind == "year" and period.year == task.end_year
+        rating_row = (
+            key if (whole or task.section == "A") else (rated[1] if len(rated) > 1 else key)
+        )
+        out[key] = evaluate_task(
+            task.root,
+            task.start_year,
+            task.end_year,
+            period,
+            report.completions,
+            set(report.force_majeure),
+            report.self_ratings.get(rating_row),
+            settings.thresholds,
+        )
+    return out
+
+
+def items_of(root: Node) -> list[Node]:
+    return [n for n in root.walk() if n.level == ITEM]
+
+
+__all__ = [
+    "ReportFile",
+    "evaluate_report",
+    "generate_reports",
+    "items_of",
+    "latest_reports",
+    "parse_key",
+    "read_report",
+]
+
+
+def read_reports(paths: Sequence[Path], settings: Settings) -> list[ReportFile]:
+    return [read_report(p, settings) for p in paths]
+
+
+def plan_files(plans_dir: Path, settings: Settings) -> list[PlanFile]:
+    return [read_plan(p, settings) for p in expand_inputs([plans_dir])]
