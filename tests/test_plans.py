@@ -211,7 +211,7 @@ def test_unreadable_file_is_a_problem_not_a_crash(tmp_path, filled_clean):
     result = run("validate", str(broken), str(good), "--json", code=1)
     data = json.loads(result.stdout)
     verdicts = {f["file"]: f for f in data["files"]}
-    assert verdicts["broken.xlsx"]["problems"][0]["code"] == "file_unreadable"
+    assert verdicts["broken.xlsx"]["problems"][0]["code"] == "file_not_workbook"
     assert verdicts[good.name]["valid"] is True
 
 

@@ -16,17 +16,16 @@ returns values only, fast.  Nothing here knows a particular form's columns.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from python_calamine import CalamineWorkbook
-
 from dotpha_xl.problems import Problem, problem
+from dotpha_xl.settings import Limits, default_settings
 from dotpha_xl.text import as_text
+from dotpha_xl.workbook.safe_open import open_workbook
 
 META_SHEET = "_meta"
 KEY_MARKER = "key"
@@ -36,11 +35,15 @@ KEY_COLUMN = 0  # column A
 FORMS: dict[str, tuple[str, str]] = {
     "plan": ("Kế hoạch", "1"),
     "report": ("Báo cáo", "1"),
+    "body": ("Tổng hợp", "1"),
+    "summary": ("Tổng hợp chung", "1"),
 }
 
 FORM_LABELS = {
     "plan": "kế hoạch (Mẫu số 02)",
     "report": "báo cáo (Mẫu số 03)",
+    "body": "bảng tổng hợp của cơ quan thẩm định",
+    "summary": "báo cáo tổng hợp chung của Ban Tổ chức",
 }
 
 Source = str | Path | bytes | BinaryIO
@@ -128,6 +131,8 @@ class FormSheet:
     rows: list[KeyedRow]
     prefilled: Any = None
     problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""
+    size: int = 0
 
     def cell(self, row: KeyedRow | int, column: str) -> str:
         index = row.index if isinstance(row, KeyedRow) else row
@@ -138,14 +143,6 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _open(source: Source) -> CalamineWorkbook:
-    if isinstance(source, (str, Path)):
-        return CalamineWorkbook.from_path(str(source))
-    if isinstance(source, bytes):
-        return CalamineWorkbook.from_filelike(io.BytesIO(source))
-    return CalamineWorkbook.from_filelike(source)
-
-
 def source_name(source: Source, name: str | None = None) -> str:
     if name:
         return name
@@ -154,7 +151,9 @@ def source_name(source: Source, name: str | None = None) -> str:
     return getattr(source, "name", None) or "<bytes>"
 
 
-def read_form(source: Source, form: str, *, name: str | None = None) -> FormSheet:
+def read_form(
+    source: Source, form: str, *, name: str | None = None, limits: Limits | None = None
+) -> FormSheet:
     """Read a workbook through the contract; every failure is a problem, never an exception.
 
     The returned ``FormSheet`` has ``problems`` naming the file (and sheet and cell where there is
@@ -168,10 +167,12 @@ def read_form(source: Source, form: str, *, name: str | None = None) -> FormShee
         result.problems.append(p.at(file=file, sheet=p.sheet or "", cell=p.cell or ""))
         return result
 
-    try:
-        book = _open(source)
-    except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
-        return fail(problem("file_unreadable", value=_reason(exc)))
+    opened = open_workbook(source, limits or default_settings().limits, name=file)
+    result.sha256, result.size = opened.sha256, opened.size
+    result.problems += opened.problems
+    if opened.book is None:
+        return result
+    book = opened.book
     names = book.sheet_names
     if META_SHEET not in names:
         return fail(problem("meta_missing"))
