@@ -154,6 +154,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Tệp có macro (.xlsm): chỉ đọc giá trị, không chạy macro.",
         "Nên lưu lại dưới dạng Sổ làm việc Excel (.xlsx), không có macro, trước khi gửi.",
     ),
+    "legacy_encoding_tcvn3": (
+        WARNING,
+        "Văn bản '{value}' được gõ bằng bảng mã TCVN3 (phông .Vn...); {detail}",
+        "Gõ lại bằng bảng mã Unicode (bộ gõ Unikey/EVKey, chọn bảng mã Unicode).",
+    ),
+    "legacy_encoding_vni": (
+        WARNING,
+        "Văn bản '{value}' được gõ bằng bảng mã VNI (phông VNI-...); {detail}",
+        "Gõ lại bằng bảng mã Unicode (bộ gõ Unikey/EVKey, chọn bảng mã Unicode).",
+    ),
     "form_sheet_missing": (
         ERROR,
         "Không tìm thấy trang biểu mẫu '{value}'.",
@@ -314,6 +324,42 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         WARNING,
         "Người tiền nhiệm '{value}' không có trong danh sách cán bộ.",
         "Kiểm tra mã người tiền nhiệm; để trống nếu không có.",
+    ),
+    # --- review workbooks, registrations, ratings (issue 8) ---
+    "choice_unreadable": (
+        ERROR,
+        "Không hiểu giá trị '{value}' ở cột '{field}'.",
+        "Chọn một trong: {expected}.",
+    ),
+    "task_incomplete": (
+        ERROR,
+        "{node}: đã ghi một phần nhưng còn thiếu {field}.",
+        "Ghi đủ tên việc, căn cứ, chỉ tiêu và năm; hoặc xoá hết nếu không đăng ký việc này.",
+    ),
+    "registration_empty": (
+        ERROR,
+        "Bản đăng ký chưa có việc đột phá, đổi mới nào.",
+        "Ghi ít nhất một việc theo năm (mục II.1) hoặc theo giai đoạn (mục II.2).",
+    ),
+    "adjustment_without_text": (
+        ERROR,
+        "{node}: chọn điều chỉnh nhưng chưa ghi nội dung điều chỉnh.",
+        "Ghi nội dung điều chỉnh, hoặc chọn 'tiếp tục'.",
+    ),
+    "rating_departs_without_reason": (
+        ERROR,
+        "{node}: mức {field} {value} khác mức {expected} nhưng chưa ghi lý do.",
+        "Ghi lý do vào cột lý do của dòng này, hoặc chọn lại mức {expected}.",
+    ),
+    "rating_proposal_stale": (
+        WARNING,
+        "{node}: mức đề xuất hiện ghi {value}, khác mức {expected} trong bảng trình Ban Thường vụ.",
+        "Bảng tổng hợp trình Ban Thường vụ lập trước khi cơ quan sửa; chạy lại dotpha summary.",
+    ),
+    "registration_duplicate": (
+        WARNING,
+        "Cán bộ có nhiều bản đăng ký; dùng bản nhận sau cùng ('{value}').",
+        "Bỏ các bản cũ khỏi thư mục nếu không cần.",
     ),
 }
 

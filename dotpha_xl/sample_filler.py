@@ -7,6 +7,9 @@ errors look like.
 
     python -m dotpha_xl.sample_filler plans --plans DIR --out DIR [--seed N]
     python -m dotpha_xl.sample_filler reports --reports DIR --out DIR [--seed N]
+    python -m dotpha_xl.sample_filler registrations --registrations DIR --out DIR --year Y
+    python -m dotpha_xl.sample_filler proposals --proposals DIR --out DIR
+    python -m dotpha_xl.sample_filler decision --decision FILE --out FILE
 """
 
 from __future__ import annotations
@@ -248,6 +251,32 @@ def fill_plans(
     return written
 
 
+RATING_REASON = "Sản phẩm có giá trị thực tiễn, đề nghị nhân rộng"
+
+
+def propose_rating(folder: Path, period: str) -> str:
+    """A reviewing body raises one computed rating by a level, with its reason, in its workbook
+    of ``consolidate`` (edited in place): the first task rated below HTXS.  Returns its row key
+    (empty when there is none)."""
+    from dotpha_xl.domain.ratings import LEVELS
+    from dotpha_xl.text import ascii_slug
+
+    for path in sorted(folder.glob(f"*_tong_hop_{ascii_slug(period)}.xlsx")):
+        book = openpyxl.load_workbook(path)
+        c = find_contract(book["Tổng hợp"])
+        if "proposed_rating" not in c.columns:
+            continue
+        for key, r in c.rows.items():
+            computed = c.sheet.cell(r, c.columns["rating"]).value
+            if computed in LEVELS[:-1]:
+                higher = LEVELS[LEVELS.index(computed) + 1]
+                c.sheet.cell(r, c.columns["proposed_rating"]).value = higher
+                c.sheet.cell(r, c.columns["proposal_reason"]).value = RATING_REASON
+                book.save(path)
+                return key
+    return ""
+
+
 def _workbooks(folder: Path) -> Iterable[Path]:
     return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("."))
 
@@ -263,7 +292,41 @@ def main(argv: list[str] | None = None) -> None:
     reports.add_argument("--reports", type=Path, required=True)
     reports.add_argument("--out", type=Path, required=True)
     reports.add_argument("--seed", type=int, default=2027)
+    regs = sub.add_parser("registrations", help="fill generated registrations (form 01)")
+    regs.add_argument("--registrations", type=Path, required=True)
+    regs.add_argument("--out", type=Path, required=True)
+    regs.add_argument("--year", type=int, required=True)
+    regs.add_argument("--seed", type=int, default=2027)
+    props = sub.add_parser("proposals", help="a body rewords a task in its proposals")
+    props.add_argument("--proposals", type=Path, required=True)
+    props.add_argument("--out", type=Path, required=True)
+    decide = sub.add_parser("decision", help="the Committee declines one task, rewords one")
+    decide.add_argument("--decision", type=Path, required=True)
+    decide.add_argument("--out", type=Path, required=True)
+    rate = sub.add_parser("ratings", help="a body proposes one rating above the computed one")
+    rate.add_argument("--consolidated", type=Path, required=True)
+    rate.add_argument("--period", required=True)
     args = parser.parse_args(argv)
+    if args.what == "ratings":
+        print(propose_rating(args.consolidated, args.period))
+        return
+    if args.what in ("registrations", "proposals", "decision"):
+        from dotpha_xl import sample_cycle
+
+        if args.what == "decision":
+            print(sample_cycle.edit_decision(args.decision, args.out))
+            return
+        if args.out.exists():
+            shutil.rmtree(args.out)
+        if args.what == "registrations":
+            done = sample_cycle.fill_registrations(
+                args.registrations, args.out, args.year, args.seed
+            )
+        else:
+            done = sample_cycle.edit_proposals(args.proposals, args.out)
+        for path in done:
+            print(path)
+        return
     if args.out.exists():
         shutil.rmtree(args.out)
     if args.what == "plans":

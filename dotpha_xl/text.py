@@ -17,10 +17,12 @@ import math
 import numbers
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
 __all__ = [
+    "LegacyText",
     "PercentError",
     "as_text",
     "ascii_slug",
@@ -30,7 +32,10 @@ __all__ = [
     "parse_flag",
     "parse_percent",
     "parse_rating",
+    "person_sort_key",
+    "repair_legacy",
     "round_half_up",
+    "vietnamese_sort_key",
 ]
 
 # Characters that str.strip() keeps but that are invisible padding in pasted text.
@@ -340,3 +345,226 @@ def as_text(value: object) -> str:
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
     return nfc(str(value))
+
+
+# --------------------------------------------------------------------------------------------
+# Legacy Vietnamese encodings (TCVN3 / ABC and VNI), decided per text run
+# --------------------------------------------------------------------------------------------
+#
+# Text typed years ago with a .Vn font (TCVN3) or a VNI font and pasted into a cell arrives as
+# Latin-1 look-alikes: "ViÖt Nam" (TCVN3) or "Vieät Nam" (VNI).  The tables below are written
+# from the published charts of the two encodings; the combined letters are built with
+# unicodedata from base letter + combining marks.
+
+_GRAVE, _HOOK, _TILDE, _ACUTE, _DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
+_CIRC, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
+
+
+def _compose(base: str, *marks: str) -> str:
+    return unicodedata.normalize("NFC", base + "".join(marks))
+
+
+def _tcvn3_table() -> dict[str, str]:
+    """TCVN3 (TCVN 5712:1993, the .Vn fonts): one Latin-1 code per lowercase letter with its
+    tone; the capitals Ă Â Ê Ô Ơ Ư Đ have codes of their own (toned capitals need the .VnXxxH
+    capital fonts, whose codes are the lowercase ones)."""
+    table = dict(zip("¡¢£¤¥¦§¨©ª«¬\xad®", "ĂÂÊÔƠƯĐăâêôơưđ", strict=True))
+    # Five codes per vowel in the chart's order: grave, hook, tilde, acute, dot below.
+    rows = {
+        "µ¶·¸¹": ("a",),
+        "»¼½¾Æ": ("a", _BREVE),
+        "ÇÈÉÊË": ("a", _CIRC),
+        "ÌÎÏÐÑ": ("e",),
+        "ÒÓÔÕÖ": ("e", _CIRC),
+        "×ØÜÝÞ": ("i",),
+        "ßáâãä": ("o",),
+        "åæçèé": ("o", _CIRC),
+        "êëìíî": ("o", _HORN),
+        "ïñòóô": ("u",),
+        "õö÷øù": ("u", _HORN),
+        "úûüýþ": ("y",),
+    }
+    for codes, (base, *marks) in rows.items():
+        for code, tone in zip(codes, (_GRAVE, _HOOK, _TILDE, _ACUTE, _DOT), strict=True):
+            table[code] = _compose(base, *marks, tone)
+    return table
+
+
+TCVN3_TO_UNICODE: dict[str, str] = _tcvn3_table()
+
+# VNI Windows: a base letter followed by a mark code ("Vieät" = Việt).  Lowercase mark codes;
+# the capital ones are their upper-case forms ("VIEÄT").
+_VNI_TONES = {"ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ù": _ACUTE, "ï": _DOT}
+_VNI_CIRC = {"â": "", "à": _GRAVE, "å": _HOOK, "ã": _TILDE, "á": _ACUTE, "ä": _DOT}
+_VNI_BREVE = {"ê": "", "è": _GRAVE, "ú": _HOOK, "ü": _TILDE, "é": _ACUTE, "ë": _DOT}
+# Letters that are one code: ơ ư đ and i, y with some tones.
+_VNI_SINGLE = {
+    "ô": "ơ", "ö": "ư", "ñ": "đ", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "í": "í", "ò": "ị", "î": "ỵ",
+}  # fmt: skip
+
+
+def _vni_table() -> dict[str, str]:
+    """Two-code sequences (base + mark) and one-code letters of VNI, lower and upper case."""
+    table: dict[str, str] = {}
+    for base in "aeouy":
+        for code, tone in _VNI_TONES.items():
+            table[base + code] = _compose(base, tone)
+    for base in ("ô", "ö"):  # ơ, ư take a tone after them too
+        for code, tone in _VNI_TONES.items():
+            table[base + code] = _compose(_VNI_SINGLE[base], tone)
+    for base in "aeo":
+        for code, tone in _VNI_CIRC.items():
+            table[base + code] = _compose(base, _CIRC, tone)
+    for code, tone in _VNI_BREVE.items():
+        table["a" + code] = _compose("a", _BREVE, tone)
+    table.update(_VNI_SINGLE)
+    upper = {k.upper(): v.upper() for k, v in table.items()}
+    # A capital letter may be followed by a capital mark or, at the start of a word, a small one.
+    mixed = {k[0].upper() + k[1:]: v.upper() for k, v in table.items() if len(k) == 2}
+    return {**mixed, **upper, **table}
+
+
+VNI_TO_UNICODE: dict[str, str] = _vni_table()
+
+# Latin-1 characters that Vietnamese Unicode text never contains but TCVN3 text does.
+_TCVN3_MARKERS = (
+    frozenset(TCVN3_TO_UNICODE) - frozenset("ÊÔÕÒÓÌÍÝâãáàéêíóôõúùýäë") - frozenset("ÂÃÁÀÉÈÙÚ")
+)
+_TCVN3_SYMBOLS = frozenset("¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾×")
+# Two-code VNI sequences that never occur in Vietnamese Unicode text ("oá", "oà", "oã" do:
+# "hoá", "hoàn", "loã"), and VNI one-code letters that Unicode text never has.
+_VNI_STRONG = frozenset(
+    k for k in VNI_TO_UNICODE if len(k) == 2 and k.lower() not in ("oá", "oà", "oã")
+) | frozenset("ñöæîÑÖÆÎ")
+# Characters that only Unicode Vietnamese text has (ă đ ơ ư and the precomposed block).
+_UNICODE_VIETNAMESE = re.compile("[ĂăĐđƠơƯư\u1ea0-\u1ef9\u0300-\u036f]")
+
+
+@dataclass(frozen=True)
+class LegacyText:
+    """A text run checked for a legacy encoding: ``encoding`` is ``"tcvn3"``, ``"vni"`` or
+    ``None``; ``text`` is converted to Unicode when ``converted``, else as found."""
+
+    text: str
+    encoding: str | None = None
+    converted: bool = False
+
+
+def detect_legacy(text: str) -> str | None:
+    """``"tcvn3"`` or ``"vni"`` when the run looks typed in that legacy encoding, else ``None``.
+
+    A run that holds a letter only Unicode has (ă, đ, ơ, ư, ạ...) is Unicode.  Each encoding
+    scores its evidence next to ASCII letters: TCVN3 codes that Vietnamese Unicode never uses
+    (a symbol such as "µ", "¸", "·" counts 2, a letter such as "Ö", "ß" counts 1); VNI base +
+    mark sequences that Unicode never has ("eä", "aø": 2) and VNI-only letters ("ñ", "ö": 1).
+    A score of 2 is needed ("Müller" and "España" stay as they are); a tie goes to VNI.
+    """
+    if not text or text.isascii() or _UNICODE_VIETNAMESE.search(text):
+        return None
+    tcvn3 = sum(
+        2 if ch in _TCVN3_SYMBOLS else 1
+        for i, ch in enumerate(text)
+        if ch in _TCVN3_MARKERS and _letter_near(text, i)
+    )
+    vni = 2 * sum(1 for i in range(len(text) - 1) if text[i : i + 2] in _VNI_STRONG)
+    vni += sum(1 for i, ch in enumerate(text) if ch in "ñöæîÑÖÆÎ" and _ascii_letter_near(text, i))
+    if max(tcvn3, vni) < 2:
+        return None
+    return "vni" if vni >= tcvn3 else "tcvn3"
+
+
+def _letter_near(text: str, i: int) -> bool:
+    return any(0 <= j < len(text) and text[j].isalpha() for j in (i - 1, i + 1))
+
+
+def _ascii_letter_near(text: str, i: int) -> bool:
+    return any(
+        0 <= j < len(text) and text[j].isascii() and text[j].isalpha() for j in (i - 1, i + 1)
+    )
+
+
+def repair_legacy(text: str) -> LegacyText:
+    """Detect a legacy encoding in one text run and convert it when the mapping is unambiguous
+    (every non-ASCII character of the run belongs to the encoding's table)."""
+    encoding = detect_legacy(text)
+    if encoding is None:
+        return LegacyText(text)
+    if encoding == "tcvn3":
+        if not all(ch.isascii() or ch in TCVN3_TO_UNICODE for ch in text):
+            return LegacyText(text, encoding)
+        return LegacyText(nfc("".join(TCVN3_TO_UNICODE.get(ch, ch) for ch in text)), encoding, True)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if len(pair) == 2 and pair in VNI_TO_UNICODE:
+            out.append(VNI_TO_UNICODE[pair])
+            i += 2
+        elif text[i] in VNI_TO_UNICODE:
+            out.append(VNI_TO_UNICODE[text[i]])
+            i += 1
+        elif text[i].isascii():
+            out.append(text[i])
+            i += 1
+        else:  # a character VNI does not use here: not unambiguous
+            return LegacyText(text, encoding)
+    return LegacyText(nfc("".join(out)), encoding, True)
+
+
+# --------------------------------------------------------------------------------------------
+# Vietnamese collation
+# --------------------------------------------------------------------------------------------
+
+_VI_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_VI_TONES = {"": 0, _GRAVE: 1, _HOOK: 2, _TILDE: 3, _ACUTE: 4, _DOT: 5}  # CLDR vi order
+
+
+def _fallback_sort_key(value: str) -> tuple:
+    """CLDR's Vietnamese tailoring, by hand: letters a < ă < â, d < đ, e < ê, o < ô < ơ, u < ư
+    (primary), then tones none < huyền < hỏi < ngã < sắc < nặng (secondary), then case."""
+    primary: list[tuple[int, int | str]] = []
+    secondary: list[int] = []
+    tertiary: list[int] = []
+    for ch in unicodedata.normalize("NFC", value):
+        decomposed = unicodedata.normalize("NFD", ch)
+        base, marks = decomposed[0], decomposed[1:]
+        tone = next((m for m in marks if m in _VI_TONES), "")
+        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m != tone))
+        low = letter.lower()
+        if low in _VI_LETTERS:
+            primary.append((1, _VI_LETTERS.index(low)))
+        elif low.isalnum():
+            primary.append((2 if low.isdigit() else 3, low))
+        else:
+            continue  # spaces and punctuation are ignorable, as in CLDR's default "shifted"
+        secondary.append(_VI_TONES[tone])
+        tertiary.append(0 if letter == low else 1)
+    return (primary, secondary, tertiary, value)
+
+
+def _icu_collator():  # pragma: no cover - depends on the installed wheel
+    try:
+        import icu
+    except ImportError:
+        return None
+    return icu.Collator.createInstance(icu.Locale("vi"))
+
+
+_COLLATOR = _icu_collator()
+
+
+def vietnamese_sort_key(value: str) -> object:
+    """A sort key in Vietnamese order (CLDR ``vi``): PyICU's collator when installed, else a
+    hand-written key following the same tailoring.  ``sorted(names, key=vietnamese_sort_key)``.
+    """
+    text = nfc(value or "")
+    if _COLLATOR is not None:
+        return (_COLLATOR.getSortKey(text), text)
+    return _fallback_sort_key(text)
+
+
+def person_sort_key(full_name: str) -> object:
+    """How lists of people are sorted in Vietnamese documents: by given name (the last word),
+    then by the whole name."""
+    words = nfc(full_name or "").split()
+    return (vietnamese_sort_key(words[-1] if words else ""), vietnamese_sort_key(" ".join(words)))

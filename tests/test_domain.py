@@ -398,3 +398,12 @@ def test_force_majeure_never_lowers_a_fully_done_task(case):
     done = all_items(root, 100)
     result = evaluate_task(root, 2027, 2027, parse_period("2027"), done, fm)
     assert result.completion_year in (None, 100)
+
+
+def test_task_completed_before_the_year_end_is_rated_at_completion():
+    # Art. 7.1: "trừ trường hợp hoàn thành việc đột phá, đổi mới được giao trước quý IV".
+    root = checked(annual_tree())
+    early = evaluate_task(root, 2027, 2027, parse_period("2027-Q3"), all_items(root, 100))
+    assert early.rating == HTXS and "completed_early" in early.flags
+    partial = evaluate_task(root, 2027, 2027, parse_period("2027-Q3"), all_items(root, 99))
+    assert partial.rating is None and "completed_early" not in partial.flags

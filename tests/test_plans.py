@@ -267,3 +267,18 @@ def test_filler_is_seeded(generated, tmp_path):
     a = read_plan(tmp_path / "a.xlsx", default_settings()).frame
     b = read_plan(tmp_path / "b.xlsx", default_settings()).frame
     assert a[["key", "content", "weight"]].equals(b[["key", "content", "weight"]])
+
+
+def test_meta_chunks_keep_spaces_at_their_edges():
+    from dotpha_xl.workbook.contract import CHUNK, read_form, write_meta
+    from dotpha_xl.workbook.styles import new_workbook
+
+    text = "a" * (CHUNK - 1) + " " + "b" * 10  # a chunk that ends with a space
+    buffer = io.BytesIO()
+    book = new_workbook(buffer)
+    book.add_worksheet("Kế hoạch")
+    write_meta(book, {"form": "plan", "form_version": "1"}, {"rows": {}, "text": text})
+    book.close()
+    sheet = read_form(io.BytesIO(buffer.getvalue()), "plan", name="p.xlsx")
+    assert [p.code for p in sheet.problems] == ["key_row_missing"]
+    assert sheet.prefilled["text"] == text

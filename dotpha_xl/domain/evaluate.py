@@ -3,7 +3,8 @@
 This is the one place that decides which node a report rates: an annual task is rated on its
 year; a period task on the year being reported in an annual report, and on the whole period in the
 report of its final year (Art. 5.1 d, 7).  Quarterly, half-year and ad hoc reports carry figures
-but no rating.
+but no rating, except for a task already completed (Art. 7.1: a task finished before the fourth
+quarter is rated in the report made at its completion; flag ``completed_early``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ FLAG_FORCE_MAJEURE = "force_majeure"
 FLAG_BEHIND = "behind_schedule"
 FLAG_SELF_ABOVE = "self_rating_above"
 FLAG_SELF_BELOW = "self_rating_below"
+FLAG_COMPLETED_EARLY = "completed_early"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class TaskResult:
     self_rating: str | None
     force_majeure_items: tuple[str, ...]
     whole_period: bool
+    completed_early: bool
     figures: Mapping[str, Figures]
     figures_raw: Mapping[str, Figures]
 
@@ -55,6 +58,8 @@ class TaskResult:
     @property
     def flags(self) -> list[str]:
         flags: list[str] = []
+        if self.completed_early:
+            flags.append(FLAG_COMPLETED_EARLY)
         if self.force_majeure_items:
             flags.append(FLAG_FORCE_MAJEURE)
         behind = self.behind_schedule
@@ -91,7 +96,7 @@ def evaluate_task(
     """Every figure a report of ``period`` shows for one task, exact."""
     fm = tuple(k for k in (str(i.key) for i in root.items()) if k in set(force_majeure))
     adjusted = roll_up(root, completions, fm)
-    raw = roll_up(root, completions)
+    raw = roll_up(root, completions) if fm else adjusted  # nothing left out: the same sums
     expected = roll_up(root, expected_completions(root, period.end, start_year), fm)
 
     year_key = year_node_key(root, start_year, period.year)
@@ -112,6 +117,17 @@ def evaluate_task(
     whole_period = is_period_task and period.kind == "year" and period.year == end_year
 
     rating = rating_raw = None
+    completed_early = False
+    if period.kind != "year":
+        # Art. 7.1 and 7.3 a: a task completed before the year's end is rated in the report
+        # made at its completion (the whole period for a period task).
+        done = completion_period if is_period_task else completion_year
+        if done is not None and done >= 100:
+            completed_early = True
+            whole_period = is_period_task
+            rating = rate(done, thresholds)
+            raw_done = completion_period_raw if is_period_task else completion_year_raw
+            rating_raw = rate(raw_done, thresholds) if raw_done is not None else None
     if period.kind == "year":
         rated, rated_raw = (
             (completion_period, completion_period_raw)
@@ -137,6 +153,7 @@ def evaluate_task(
         self_rating=self_rating,
         force_majeure_items=fm,
         whole_period=whole_period,
+        completed_early=completed_early,
         figures=adjusted,
         figures_raw=raw,
     )

@@ -56,31 +56,36 @@ def roll_up(
     ``left_out`` holds the keys of items marked force majeure.
     """
     completion: dict[str, Fraction | None] = {}
-    weight: dict[str, Fraction] = {str(root.key): HUNDRED}
+    root_key = str(root.key)
+    weight: dict[str, Fraction] = {root_key: HUNDRED}
+    order: list[str] = []  # the keys in ``root.walk()`` order, each made once
 
-    def visit(node: Node) -> Fraction | None:
-        key = str(node.key)
+    def visit(node: Node, key: str) -> Fraction | None:
+        order.append(key)
         value: Fraction | None
         if node.level == ITEM:
             value = None if key in left_out else completions.get(key, ZERO)
         elif not node.children:  # a node of weight 0 may have none
             value = ZERO
         else:
-            values = [(child, visit(child)) for child in node.children]
-            total = sum((c.weight for c, v in values if v is not None), ZERO)
+            values = [(child, str(child.key)) for child in node.children]
+            values = [(child, k, visit(child, k)) for child, k in values]
+            total = sum((c.weight for c, _, v in values if v is not None), ZERO)
             value = None if total == 0 else ZERO
-            for child, child_value in values:
+            weighted = ZERO  # Σ weight × completion; divided by the total once, exactly
+            for child, k, child_value in values:
                 if value is None or child_value is None:
-                    weight[str(child.key)] = ZERO
+                    weight[k] = ZERO
                     continue
-                effective = child.weight * HUNDRED / total
-                weight[str(child.key)] = effective
-                value += effective * child_value / HUNDRED
+                weight[k] = child.weight * HUNDRED / total
+                weighted += child.weight * child_value
+            if value is not None:
+                value = weighted / total
         completion[key] = value
         return value
 
-    visit(root)
-    return {str(n.key): Figures(completion[str(n.key)], weight[str(n.key)]) for n in root.walk()}
+    visit(root, root_key)
+    return {k: Figures(completion[k], weight[k]) for k in order}
 
 
 def expected_completions(root: Node, as_of: date, start_year: int) -> dict[str, Fraction]:

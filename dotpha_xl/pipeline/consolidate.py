@@ -7,18 +7,18 @@ The result is a plain value (``Consolidation``); writers turn it into workbooks 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from dotpha_xl.domain.calendar import is_on_time, report_deadline
 from dotpha_xl.domain.evaluate import TaskResult
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
-from dotpha_xl.pipeline.plans import read_plan
-from dotpha_xl.pipeline.reports import ReportFile, evaluate_report, read_report
+from dotpha_xl.pipeline.batch import FileVerdict, read_batch
+from dotpha_xl.pipeline.reports import ReportFile
 from dotpha_xl.pipeline.tables import Cadre, read_assignments, read_roster
 from dotpha_xl.pipeline.validate import expand_inputs
 from dotpha_xl.problems import Problem, problem
@@ -26,6 +26,7 @@ from dotpha_xl.settings import Settings
 from dotpha_xl.text import as_text, round_half_up
 
 FLAG_LATE = "late"
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,10 +59,12 @@ class TaskRow:
     items: list[ItemRow] = field(default_factory=list)
     fm_reasons: dict[str, str] = field(default_factory=dict)
     shortfall_reason: str = ""
+    tenure: dict[str, Any] = field(default_factory=dict)  # handover figures (pipeline/tenure.py)
+    extra_flags: list[str] = field(default_factory=list)
 
     @property
     def flags(self) -> list[str]:
-        flags = list(self.result.flags)
+        flags = list(self.result.flags) + self.extra_flags
         if self.late:
             flags.insert(0, FLAG_LATE)
         return flags
@@ -92,6 +95,7 @@ class TaskRow:
             "report_file": self.report_file,
             "received": self.received.isoformat(timespec="seconds") if self.received else None,
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            **self.tenure,
         }
 
 
@@ -229,21 +233,33 @@ def consolidate(
     assignments_path: Path | None = None,
     body: str | None = None,
     receipts_path: Path | None = None,
+    jobs: int = 1,
+    ledger: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Consolidation:
-    """Validate every report of ``period_code`` and recompute every figure."""
+    """Validate every report of ``period_code`` and recompute every figure.
+
+    The per-file step (open, read, check) is a pure function of each file, mapped over ``jobs``
+    processes; the roll-up runs once over the batch.  Every file read is recorded in ``ledger``
+    (a :class:`dotpha_xl.ledger.Ledger`) when one is given."""
     period = parse_period(period_code)
     roster = read_roster(roster_path, settings)
     result = Consolidation(period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres))
     result.problems += roster.problems
     expected = _expected_cadres(
-        roster.cadres, plans_dir, assignments_path, period, settings, result
+        roster.cadres, plans_dir, assignments_path, period, settings, result, jobs, ledger
     )
     receipts = read_receipts(receipts_path)
     due = report_deadline(settings, period)
 
-    chosen: dict[str, tuple[datetime, ReportFile]] = {}
-    for path in expand_inputs([reports_dir]):
-        report = read_report(path, settings)
+    chosen: dict[str, tuple[datetime, FileVerdict]] = {}
+    paths = expand_inputs([reports_dir])
+    reports = read_batch(
+        "report", paths, settings, period_code=period.code, jobs=jobs, progress=progress
+    )
+    if ledger is not None:
+        ledger.record_files("report", zip(paths, reports, strict=True), period_key="period")
+    for path, report in zip(paths, reports, strict=True):
         received = receipts.get(path.name) or datetime.fromtimestamp(path.stat().st_mtime)
         if report.ok and report.period_code != period.code:
             continue  # another period's report in the same folder
@@ -268,36 +284,51 @@ def consolidate(
     for cadre_id, (received, report) in chosen.items():
         cadre = roster.cadres[cadre_id]
         late = due is not None and not is_on_time(received.date(), due, settings.deadline_reading)
-        for key, outcome in evaluate_report(report, settings).items():
-            task = report.tasks[key]
+        for task in report.evaluated:  # evaluated exactly where the file was read
             result.tasks.append(
                 TaskRow(
                     cadre=cadre,
-                    task_key=key,
-                    title=task.title,
-                    section=task.section,
-                    start_year=task.start_year,
-                    end_year=task.end_year,
-                    result=outcome,
                     report_file=report.file,
                     received=received,
                     deadline=due,
                     late=late,
-                    items=_items(report, task.root),
-                    fm_reasons={
-                        k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
-                    },
-                    shortfall_reason=report.shortfall_reasons.get(key, ""),
+                    **task,
                 )
             )
+    from dotpha_xl.pipeline.tenure import apply_tenure
+
+    def make_row(cadre: Cadre, file: str, **task: Any) -> TaskRow:
+        return TaskRow(cadre=cadre, report_file=file, received=None, deadline=None, late=False,
+                       **task)  # fmt: skip
+
+    handed_over = apply_tenure(result, roster, paths, reports, chosen, settings, make_row)
     for cadre_id, reason in expected.items():
-        if cadre_id not in chosen:
+        if cadre_id not in chosen and cadre_id not in handed_over:
             result.missing.append(Missing(roster.cadres[cadre_id], reason))
-    result.tasks.sort(key=lambda t: (_order(roster.cadres, t.cadre.cadre_id), t.task_key))
-    result.missing.sort(key=lambda m: _order(roster.cadres, m.cadre.cadre_id))
+    order = {cadre_id: n for n, cadre_id in enumerate(roster.cadres)}
+    result.tasks.sort(key=lambda t: (order.get(t.cadre.cadre_id, len(order)), t.task_key))
+    result.missing.sort(key=lambda m: order.get(m.cadre.cadre_id, len(order)))
     if body is not None:
         return result.for_body(body)
     return result
+
+
+def _call(job: tuple[Callable[..., T], Path, Settings]) -> T:
+    reader, path, settings = job
+    return reader(path, settings)
+
+
+def map_files(
+    reader: Callable[..., T], paths: Sequence[Path], settings: Settings, jobs: int = 1
+) -> list[T]:
+    """``reader(path, settings)`` for every path, in order; over ``jobs`` processes when > 1."""
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        return [reader(p, settings) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(paths) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_call, [(reader, p, settings) for p in paths], chunksize=chunk))
 
 
 def _order(cadres: dict[str, Cadre], cadre_id: str) -> int:
@@ -327,14 +358,19 @@ def _expected_cadres(
     period: ReportPeriod,
     settings: Settings,
     result: Consolidation,
+    jobs: int = 1,
+    ledger: Any = None,
 ) -> dict[str, str]:
     """Cadre id -> why a missing report matters: ``no_report`` (valid plan), ``no_plan``.
 
     Who has a task this year comes from the assignments table when given, else from the plans
     found (valid or not)."""
     with_plan: dict[str, bool] = {}
-    for path in expand_inputs([plans_dir]):
-        plan = read_plan(path, settings)
+    plan_paths = expand_inputs([plans_dir])
+    plans = read_batch("plan", plan_paths, settings, jobs=jobs)
+    if ledger is not None:
+        ledger.record_files("plan", zip(plan_paths, plans, strict=True), period_key="year")
+    for plan in plans:
         if plan.cadre_id and plan.year == period.year:
             with_plan[plan.cadre_id] = with_plan.get(plan.cadre_id, False) or plan.ok
     if assignments_path is not None:
@@ -348,3 +384,77 @@ def _expected_cadres(
         for cadre_id in cadres
         if cadre_id in assigned
     }
+
+
+@dataclass
+class ConsolidationRun:
+    consolidation: Consolidation
+    files: list[Path] = field(default_factory=list)
+
+
+def consolidate_to(
+    out_dir: Path | None,
+    roster_path: Path,
+    plans_dir: Path,
+    reports_dir: Path,
+    period_code: str,
+    settings: Settings,
+    *,
+    assignments_path: Path | None = None,
+    body: str | None = None,
+    receipts_path: Path | None = None,
+    json_path: Path | None = None,
+    jobs: int = 1,
+    ledger: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ConsolidationRun:
+    """Consolidate, then write one workbook per reviewing body (or only ``body``) and the
+    JSON into ``out_dir`` (nothing is written when it is ``None``: a dry run)."""
+    import json
+
+    from dotpha_xl.text import ascii_slug
+    from dotpha_xl.workbook import body_workbook
+    from dotpha_xl.workbook.atomic import (
+        StagedOutputs,
+        check_output_outside_inputs,
+        write_bytes_atomic,
+    )
+
+    write_body_workbook = body_workbook.write_body_workbook  # looked up at call time
+
+    inputs = [roster_path, plans_dir, reports_dir, assignments_path, receipts_path]
+    for target in (out_dir, json_path):
+        if target is not None:
+            check_output_outside_inputs(target, inputs)
+    if body is not None and body not in settings.bodies:
+        raise ValueError(
+            f"Mã cơ quan '{body}' không có trong cấu hình; dùng một trong: "
+            + ", ".join(settings.bodies)
+        )
+    full = consolidate(
+        roster_path,
+        plans_dir,
+        reports_dir,
+        period_code,
+        settings,
+        assignments_path=assignments_path,
+        receipts_path=receipts_path,
+        jobs=jobs,
+        ledger=ledger,
+        progress=progress,
+    )
+    shown = full.for_body(body) if body else full
+    run = ConsolidationRun(shown)
+    data = json.dumps(shown.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    if out_dir is not None:
+        # Staged beside out_dir and moved into place only when every workbook is ready: an
+        # interrupted run leaves no partial output.
+        period = ascii_slug(full.period.code)
+        with StagedOutputs(out_dir) as stage:
+            for code in [body] if body else list(settings.bodies):
+                workbook = write_body_workbook(full, code, settings)
+                run.files.append(stage.write(f"{code}_tong_hop_{period}.xlsx", workbook))
+            run.files.append(stage.write(f"consolidation_{period}.json", data))
+    if json_path is not None:
+        run.files.insert(0, write_bytes_atomic(json_path, data))
+    return run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from dotpha_xl.settings import Settings
 from dotpha_xl.text import ascii_slug
 from dotpha_xl.workbook.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.workbook.plan_form import Person, PlanTask, write_plan
+from dotpha_xl.workbook.tenure_tables import read_carried_items
 
 
 @dataclass
@@ -53,29 +55,56 @@ def generate_plans(
     settings: Settings,
     *,
     items_per_month: int = 3,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Generated:
     """One form 02 workbook per cadre with a task running in ``year``.
 
     Bad roster or assignment rows are problems; nothing is generated for them, the rest is.
+    The workbooks are written over ``jobs`` processes; ``progress(done, total)`` follows them.
     """
     check_output_outside_inputs(out_dir, [roster_path, assignments_path])
     roster = read_roster(roster_path, settings)
     assignments = read_assignments(assignments_path, settings, roster)
     result = Generated(problems=[*roster.problems, *assignments.problems])
     deadline = last_day_allowed(settings.deadlines["plan"].in_year(year), settings.deadline_reading)
+    carried = read_carried_items(assignments_path)  # a carry-over workbook's unfinished items
+    work: list[tuple[Person, int, list[PlanTask], int, str, dict]] = []
+    targets: list[Path] = []
     for cadre in roster.cadres.values():
         tasks = [plan_task_of(a) for a in assignments.for_cadre(cadre.cadre_id)]
         tasks = [t for t in tasks if t.start_year <= year <= t.end_year]
         if not tasks:
             result.skipped.append(cadre.cadre_id)
             continue
-        data = write_plan(
-            person_of(cadre),
-            year,
-            tasks,
-            items_per_month=items_per_month,
-            deadline=f"{deadline:%d/%m/%Y}",
+        mine = {t.key: carried[(cadre.cadre_id, t.key)] for t in tasks
+                if (cadre.cadre_id, t.key) in carried}  # fmt: skip
+        work.append(
+            (person_of(cadre), year, tasks, items_per_month, f"{deadline:%d/%m/%Y}", mine)
         )
-        target = out_dir / output_name(cadre.cadre_id, cadre.full_name, "ke_hoach", str(year))
+        targets.append(
+            out_dir / output_name(cadre.cadre_id, cadre.full_name, "ke_hoach", str(year))
+        )
+    for n, (target, data) in enumerate(zip(targets, _written(work, jobs), strict=True), 1):
         result.files.append(write_bytes_atomic(target, data))
+        if progress is not None:
+            progress(n, len(targets))
     return result
+
+
+def _write_one(job: tuple[Person, int, list[PlanTask], int, str, dict]) -> bytes:
+    who, year, tasks, items_per_month, deadline, carried = job
+    return write_plan(
+        who, year, tasks, items_per_month=items_per_month, deadline=deadline, carried=carried
+    )
+
+
+def _written(work: list, jobs: int) -> Iterator[bytes]:
+    """The workbooks' bytes in order, made over ``jobs`` processes when there are enough."""
+    if jobs <= 1 or len(work) < 8 * jobs:
+        yield from map(_write_one, work)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_write_one, work, chunksize=8)

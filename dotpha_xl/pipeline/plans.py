@@ -18,9 +18,10 @@ import pandas as pd
 from dotpha_xl.domain.keys import ITEM, MONTH, NodeKey, parse_key
 from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
 from dotpha_xl.pipeline.schemas import PlanRowsSchema, validate_frame
+from dotpha_xl.pipeline.user_text import user_text
 from dotpha_xl.problems import Problem, has_errors, problem
 from dotpha_xl.settings import Settings
-from dotpha_xl.text import PercentError, as_text, nfc, parse_percent
+from dotpha_xl.text import PercentError, as_text, parse_percent
 from dotpha_xl.workbook.contract import FormSheet, Source, check_meta, check_prefilled, read_form
 from dotpha_xl.workbook.plan_form import (
     CHILD_SUM_COLUMN,
@@ -28,6 +29,7 @@ from dotpha_xl.workbook.plan_form import (
     OWN_WEIGHT_COLUMN,
     SECTION_TITLES,
 )
+from dotpha_xl.workbook.tenure_blocks import CARRIED_ROW_PREFIX
 
 
 @dataclass
@@ -57,6 +59,8 @@ class PlanFile:
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
+    sha256: str = ""  # of the file's bytes, for the intake ledger
+    size: int = 0
 
     @property
     def cadre_id(self) -> str:
@@ -87,6 +91,8 @@ def read_plan(
         meta=sheet.meta,
         problems=list(sheet.problems),
         digest=sheet.meta.get("digest", ""),
+        sha256=sheet.sha256,
+        size=sheet.size,
     )
     if has_errors(plan.problems) or sheet.prefilled is None:
         return plan
@@ -113,7 +119,7 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
     keys_in_sheet = {r.key for r in sheet.rows}
     for row in sheet.rows:
         key_text = row.key
-        if key_text in SECTION_TITLES:
+        if key_text in SECTION_TITLES or key_text.startswith(CARRIED_ROW_PREFIX):
             month = None
             continue
         inserted = False
@@ -173,8 +179,8 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
                 "level": level,
                 "task_key": key.task_key,
                 "inserted": inserted,
-                "content": nfc(as_text(row.values.get("content"))),
-                "product": nfc(as_text(row.values.get("product"))),
+                "content": _typed(sheet, row, "content", problems),
+                "product": _typed(sheet, row, "product", problems),
                 "weight": weight,
                 "bad_weight": bad_weight,
                 "key_cell": f"A{row.index + 1}",
@@ -190,6 +196,14 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
         "sum_cell",
     ]  # fmt: skip
     return pd.DataFrame.from_records(records, columns=columns), problems
+
+
+def _typed(sheet: FormSheet, row: Any, column: str, problems: list[Problem]) -> str:
+    """A text cell typed by the cadre, through the text hook (NFC, TCVN3/VNI)."""
+    cell = sheet.cell(row, column) if column in sheet.columns else ""
+    return user_text(
+        row.values.get(column), problems, file=sheet.file, sheet=sheet.sheet, cell=cell
+    )
 
 
 def _sum_cell(sheet: FormSheet, index: int, level: str, section: str) -> str:

@@ -3,10 +3,11 @@ evaluate every task with the core."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -19,10 +20,11 @@ from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
 from dotpha_xl.pipeline.generate import Generated, output_name
 from dotpha_xl.pipeline.plans import PlanFile, TaskPlan, read_plan
 from dotpha_xl.pipeline.schemas import ReportRowsSchema, validate_frame
+from dotpha_xl.pipeline.user_text import user_text
 from dotpha_xl.pipeline.validate import expand_inputs
 from dotpha_xl.problems import Problem, has_errors, problem
 from dotpha_xl.settings import Settings
-from dotpha_xl.text import PercentError, as_text, nfc, parse_flag, parse_percent, parse_rating
+from dotpha_xl.text import PercentError, as_text, parse_flag, parse_percent, parse_rating
 from dotpha_xl.workbook.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.workbook.contract import Source, check_meta, check_prefilled, read_form
 from dotpha_xl.workbook.form_layout import Person
@@ -51,6 +53,8 @@ class ReportFile:
     narratives: dict[str, str] = field(default_factory=dict)
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes, for the intake ledger
+    size: int = 0
 
     @property
     def cadre_id(self) -> str:
@@ -99,8 +103,12 @@ def generate_reports(
     settings: Settings,
     *,
     previous_dir: Path | None = None,
+    ledger: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Generated:
-    """One form 03 workbook per cadre with a valid plan for the period's year."""
+    """One form 03 workbook per cadre with a valid plan for the period's year.
+
+    Every plan read is recorded in ``ledger`` (a :class:`dotpha_xl.ledger.Ledger`) if given."""
     period = parse_period(period_code)
     check_output_outside_inputs(out_dir, [plans_dir, previous_dir])
     result = Generated()
@@ -112,8 +120,13 @@ def generate_reports(
         "htt": _plain(settings.thresholds.htt),
         "ht": _plain(settings.thresholds.ht),
     }
-    for path in expand_inputs([plans_dir]):
-        plan = read_plan(path, settings)
+    plan_paths = expand_inputs([plans_dir])
+    plans = [read_plan(path, settings) for path in plan_paths]
+    if ledger is not None:
+        ledger.record_files("plan", zip(plan_paths, plans, strict=True), period_key="year")
+    for done, plan in enumerate(plans, 1):
+        if progress is not None:
+            progress(done, len(plans))
         if not plan.ok:
             result.problems += [p for p in plan.problems if p.severity == "error"][:1] or []
             result.problems.append(problem("plan_invalid", value=plan.file).at(file=plan.file))
@@ -167,14 +180,20 @@ def read_report(
     *,
     name: str | None = None,
     expected: dict[str, str] | None = None,
+    validate: bool = True,
 ) -> ReportFile:
-    """Read and check one filled report; the plan it carries is rebuilt and checked too."""
+    """Read and check one filled report; the plan it carries is rebuilt and checked too.
+
+    ``validate=False`` leaves the pandera check of ``frame`` to the caller (a batch validates
+    all its frames at once, see ``pipeline/batch.py``)."""
     sheet = read_form(source, "report", name=name)
     report = ReportFile(
         file=sheet.file,
         path=str(source) if isinstance(source, (str, Path)) else sheet.file,
         meta=sheet.meta,
         problems=list(sheet.problems),
+        sha256=sheet.sha256,
+        size=sheet.size,
     )
     if has_errors(report.problems) or sheet.prefilled is None:
         return report
@@ -198,10 +217,17 @@ def read_report(
     def at(row, column: str) -> dict[str, str]:
         return {"file": sheet.file, "sheet": sheet.sheet, "cell": sheet.cell(row, column)}
 
+    def typed(row, column: str) -> str:
+        """A text cell typed by the cadre, through the text hook (NFC, TCVN3/VNI)."""
+        cell = sheet.cell(row, column) if column in sheet.columns else ""
+        return user_text(
+            row.values.get(column), report.problems, file=sheet.file, sheet=sheet.sheet, cell=cell
+        )
+
     for row in sheet.rows:
         key = row.key
         if key.startswith("note."):
-            report.narratives[key] = nfc(as_text(row.values.get("product")))
+            report.narratives[key] = typed(row, "product")
             continue
         if key in rated:
             try:
@@ -215,7 +241,7 @@ def read_report(
                 level = None
             if level:
                 report.self_ratings[key] = level
-            reason = nfc(as_text(row.values.get("shortfall_reason")))
+            reason = typed(row, "shortfall_reason")
             if reason:
                 report.shortfall_reasons[key] = reason
         if key not in item_keys:
@@ -243,7 +269,7 @@ def read_report(
                 ).at(**at(row, "force_majeure"))
             )
             fm = False
-        fm_reason = nfc(as_text(row.values.get("fm_reason")))
+        fm_reason = typed(row, "fm_reason")
         if fm:
             if not fm_reason:
                 report.problems.append(
@@ -252,7 +278,7 @@ def read_report(
             report.force_majeure[key] = fm_reason
         if done is not None:
             report.completions[key] = done
-        actual = nfc(as_text(row.values.get("actual_product")))
+        actual = typed(row, "actual_product")
         if actual:
             report.actual_products[key] = actual
         records.append(
@@ -267,7 +293,8 @@ def read_report(
     report.frame = pd.DataFrame.from_records(
         records, columns=["file", "sheet", "key", "completion", "completion_cell"]
     )
-    report.problems += validate_frame(report.frame, ReportRowsSchema)
+    if validate:
+        report.problems += validate_frame(report.frame, ReportRowsSchema)
     return report
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dotpha_xl.pipeline.plans import PlanFile, read_plan
 from dotpha_xl.pipeline.tables import read_roster
@@ -82,8 +83,11 @@ def validate_plans(
     roster_path: Path | None = None,
     year: int | None = None,
     annotate_dir: Path | None = None,
+    ledger: Any = None,
 ) -> Validation:
-    """Read and check every plan; write annotated copies of files with problems if asked."""
+    """Read and check every plan; write annotated copies of files with problems if asked.
+
+    Every plan read is recorded in ``ledger`` (a :class:`dotpha_xl.ledger.Ledger`) if given."""
     paths = expand_inputs(inputs)
     if annotate_dir is not None:
         check_output_outside_inputs(annotate_dir, [*inputs, *paths])
@@ -110,4 +114,6 @@ def validate_plans(
                 verdict.annotated = ""
         result.files.append(verdict)
         result.plans.append(plan)
+    if ledger is not None:
+        ledger.record_files("plan", zip(paths, result.plans, strict=True), period_key="year")
     return result

@@ -41,3 +41,50 @@ def check_output_outside_inputs(out: str | Path, inputs: Iterable[str | Path]) -
                 f"Thư mục/tệp kết quả '{out}' trùng hoặc nằm trong dữ liệu đầu vào '{item}'; "
                 "chọn nơi khác để không ghi đè dữ liệu đã nhận."
             )
+
+
+class StagedOutputs:
+    """Write a batch of outputs into a staging folder beside ``out_dir``; move them into place
+    only when every one is ready.
+
+    ``with StagedOutputs(out) as stage: stage.write("a.xlsx", data)``.  When the block raises,
+    the staging folder is removed and ``out_dir`` is left as it was; when it ends normally, each
+    staged file is moved over its target by an atomic rename (same file system), in order.
+    """
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.staged: list[tuple[Path, Path]] = []
+        self.folder: Path | None = None
+        self.moved: list[Path] = []
+
+    def __enter__(self) -> StagedOutputs:
+        parent = self.out_dir.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=parent))
+        return self
+
+    def write(self, name: str, data: bytes) -> Path:
+        """Stage ``data`` for ``out_dir / name``; return the final path."""
+        assert self.folder is not None, "use StagedOutputs in a with block"
+        staged = self.folder / name
+        with staged.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        target = self.out_dir / name
+        self.staged.append((staged, target))
+        return target
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        import shutil
+
+        assert self.folder is not None
+        try:
+            if exc_type is None:
+                self.out_dir.mkdir(parents=True, exist_ok=True)
+                for staged, target in self.staged:
+                    os.replace(staged, target)
+                    self.moved.append(target)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)

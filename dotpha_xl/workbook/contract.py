@@ -37,6 +37,10 @@ FORMS: dict[str, tuple[str, str]] = {
     "report": ("Báo cáo", "1"),
     "body": ("Tổng hợp", "1"),
     "summary": ("Tổng hợp chung", "1"),
+    "registration": ("Đăng ký", "1"),
+    "proposals": ("Đề xuất", "1"),
+    "decision": ("Tổng hợp đề xuất", "1"),
+    "ratings": ("Xếp loại", "1"),
 }
 
 FORM_LABELS = {
@@ -44,6 +48,10 @@ FORM_LABELS = {
     "report": "báo cáo (Mẫu số 03)",
     "body": "bảng tổng hợp của cơ quan thẩm định",
     "summary": "báo cáo tổng hợp chung của Ban Tổ chức",
+    "registration": "bản đăng ký (Mẫu số 01)",
+    "proposals": "bảng đề xuất của cơ quan thẩm định",
+    "decision": "bảng tổng hợp đề xuất trình Ban Thường vụ",
+    "ratings": "bảng xếp loại",
 }
 
 Source = str | Path | bytes | BinaryIO
@@ -152,15 +160,21 @@ def source_name(source: Source, name: str | None = None) -> str:
 
 
 def read_form(
-    source: Source, form: str, *, name: str | None = None, limits: Limits | None = None
+    source: Source,
+    form: str,
+    *,
+    name: str | None = None,
+    limits: Limits | None = None,
+    sheet: str | None = None,
 ) -> FormSheet:
     """Read a workbook through the contract; every failure is a problem, never an exception.
 
     The returned ``FormSheet`` has ``problems`` naming the file (and sheet and cell where there is
-    one); when they include an error that stops reading, ``rows`` is empty.
+    one); when they include an error that stops reading, ``rows`` is empty.  ``sheet`` reads
+    another keyed sheet of the same workbook than the form sheet (a review sheet of a summary).
     """
     file = source_name(source, name)
-    sheet_name = FORMS[form][0]
+    sheet_name = sheet or FORMS[form][0]
     result = FormSheet(file=file, form=form, sheet=sheet_name, meta={}, columns={}, rows=[])
 
     def fail(p: Problem) -> FormSheet:
@@ -180,7 +194,12 @@ def read_form(
         meta_rows = book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
     except Exception as exc:
         return fail(problem("file_unreadable", value=_reason(exc)))
-    meta = {as_text(r[0]): as_text(r[1]) for r in meta_rows if len(r) >= 2 and not _blank(r[0])}
+    # Values exactly as stored: the pre-filled chunks may begin or end with a space.
+    meta = {
+        as_text(r[0]): r[1] if isinstance(r[1], str) else as_text(r[1])
+        for r in meta_rows
+        if len(r) >= 2 and not _blank(r[0])
+    }
     result.meta = meta
     prefilled_json = join_prefilled(meta)
     try:

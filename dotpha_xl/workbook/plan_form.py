@@ -9,7 +9,7 @@ row shows the live sum of its children's weights in its own level's column, red 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -32,6 +32,13 @@ from dotpha_xl.workbook.form_layout import (
     write_signature,
 )
 from dotpha_xl.workbook.styles import Formats, new_workbook, print_setup
+from dotpha_xl.workbook.tenure_blocks import (
+    CarriedItem,
+    Handover,
+    write_carried_block,
+    write_handover_cell,
+    write_handover_header,
+)
 
 #: The form's columns from column B on; column A is the hidden key column.
 PLAN_COLUMNS: tuple[Column, ...] = (
@@ -97,6 +104,8 @@ def row_label(node: Node, task: PlanTask) -> tuple[str, str]:
     if level == TASK:
         stt = str(key.task) if key.section == "A" else ROMAN[(key.task - 1) % 10]
         text = f"VIỆC ĐỘT PHÁ {key.task}: {task.title}"
+        if task.carried_from:
+            text += f" (chuyển tiếp từ {task.carried_from})"
         if key.section == "B":
             text += f" (giai đoạn {task.start_year}–{task.end_year})"
         return stt, text
@@ -152,8 +161,14 @@ def write_plan(
     extra_meta: dict[str, str] | None = None,
     generated_at: str = "",
     deadline: str = "",
+    handover: Handover | None = None,
+    carried: Mapping[str, Sequence[CarriedItem]] | None = None,
 ) -> bytes:
-    """The cadre's form 02 workbook as bytes (deterministic for the same inputs)."""
+    """The cadre's form 02 workbook as bytes (deterministic for the same inputs).
+
+    ``handover`` (a successor's plan) shows each item's completion at the handover and locks the
+    items done by then; ``carried`` maps a carried task's key to its unfinished items, listed in a
+    locked block above its tree (``workbook/tenure_blocks.py``)."""
     tasks = sorted(tasks, key=lambda t: (t.section, t.number))
     trees = trees or build_trees(tasks, items_per_month)
     buffer = io.BytesIO()
@@ -161,7 +176,7 @@ def write_plan(
     fmt = Formats(book)
     sheet = book.add_worksheet(FORMS["plan"][0])
     guide = book.add_worksheet("Hướng dẫn")
-    _write_form(book, sheet, fmt, person, year, tasks, trees)
+    _write_form(book, sheet, fmt, person, year, tasks, trees, handover, carried or {})
     _write_guide(guide, fmt, year, deadline)
     meta = {
         "form": "plan",
@@ -180,6 +195,9 @@ def write_plan(
         "tasks": [t.as_meta() for t in tasks],
         "rows": prefilled_rows(tasks, trees),
     }
+    for node in (n for t in tasks for n in trees[t.key].walk()):
+        if handover is not None and handover.locked(node):
+            prefilled["rows"][str(node.key)] = ["-", node.content]
     write_meta(book, meta, prefilled)
     sheet.activate()
     book.close()
@@ -194,6 +212,8 @@ def _write_form(
     year: int,
     tasks: Sequence[PlanTask],
     trees: dict[str, Node],
+    handover: Handover | None = None,
+    carried: Mapping[str, Sequence[CarriedItem]] | None = None,
 ) -> None:
     last = len(PLAN_COLUMNS)
     title = f"KẾ HOẠCH THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ, ĐỔI MỚI NĂM {year}"
@@ -203,6 +223,8 @@ def _write_form(
     percent_group = "Ước tính tỷ lệ % hoàn thành công việc so với tổng thể công việc chung"
     write_header(sheet, fmt, PLAN_COLUMNS, [("w_month", "w_period", percent_group)])
     write_key_row(sheet, fmt, PLAN_COLUMNS)
+    if handover is not None:
+        write_handover_header(sheet, fmt, last + 1, HEADER_FIRST_ROW, handover.on)
     row = FIRST_DATA_ROW
     for section in ("A", "B"):
         mine = [t for t in tasks if t.section == section]
@@ -213,13 +235,24 @@ def _write_form(
         sheet.merge_range(row, 2, row, last, SECTION_TITLES[section], fmt["cell_section"])
         row += 1
         for task in mine:
-            row = _write_task(book, sheet, fmt, task, trees[task.key], row)
+            if carried and task.key in carried:
+                items = carried[task.key]
+                row = write_carried_block(sheet, fmt, row, last, task.key, task.carried_from, items)
+            row = _write_task(book, sheet, fmt, task, trees[task.key], row, handover)
     write_signature(sheet, fmt, row + 1, 5, last, person.full_name)
     print_setup(sheet, landscape=True, repeat_rows=(HEADER_FIRST_ROW, HEADER_FIRST_ROW + 2))
     protect_form(sheet)
 
 
-def _write_task(book: Any, sheet: Any, fmt: Formats, task: PlanTask, root: Node, row: int) -> int:
+def _write_task(
+    book: Any,
+    sheet: Any,
+    fmt: Formats,
+    task: PlanTask,
+    root: Node,
+    row: int,
+    handover: Handover | None = None,
+) -> int:
     """Write one task's rows from ``row``; return the next free row."""
     rows: dict[str, int] = {}
     for offset, node in enumerate(root.walk()):
@@ -230,10 +263,14 @@ def _write_task(book: Any, sheet: Any, fmt: Formats, task: PlanTask, root: Node,
         key = str(node.key)
         sheet.write_string(r, 0, key, fmt["key"])
         level = node.level
+        locked = handover is not None and handover.locked(node)
+        if handover is not None:
+            write_handover_cell(sheet, fmt, r, len(PLAN_COLUMNS) + 1, node, handover)
         if level == ITEM:
+            text_fmt = fmt["cell" if locked else "input"]
             sheet.write_string(r, col["stt"], "-", fmt["cell_center"])
-            sheet.write_string(r, col["content"], node.content, fmt["input"])
-            sheet.write_string(r, col["product"], node.product, fmt["input"])
+            sheet.write_string(r, col["content"], node.content, text_fmt)
+            sheet.write_string(r, col["product"], node.product, text_fmt)
             fit_row(sheet, r, [(node.content, WIDTH["content"]), (node.product, WIDTH["product"])])
         else:
             stt, text = row_label(node, task)
@@ -247,7 +284,9 @@ def _write_task(book: Any, sheet: Any, fmt: Formats, task: PlanTask, root: Node,
         sum_col = CHILD_SUM_COLUMN.get(level) or ("w_year" if task.section == "A" else "w_period")
         for name in WEIGHT_COLUMNS:
             c = col[name]
-            if name == own:
+            if name == own and locked:
+                sheet.write_number(r, c, float((node.weight or 0) / 100), fmt["percent"])
+            elif name == own:
                 _write_weight_input(sheet, fmt, r, c, node.weight)
             elif level != ITEM and name == sum_col:
                 _write_child_sum(sheet, fmt, node, rows, r, c, own)

@@ -1,0 +1,353 @@
+"""Benchmark of template generation and consolidation at several sizes, in one run.
+
+    python bench/run.py --sizes 300,2000,10000 [--jobs N] [--baseline-sample 200]
+
+For every N it makes (or reuses) the data set of ``bench/make_data.py`` and times:
+
+* template generation: ``generate_plans`` for the N cadres (workbooks/s);
+* ``dotpha consolidate`` end to end, as a subprocess (interpreter start-up, reading the N plans
+  and N reports, roll-up, the body workbooks and the JSON), with its peak memory: the largest
+  resident set of the whole process tree, sampled every 20 ms, and ``ru_maxrss``;
+* a naive baseline doing the same work the obvious way, in one process: openpyxl full load of
+  every plan and report, a pandas frame per file, pandera validation per file with a small
+  schema, and the same exact roll-up.  For large N it runs on a sample of files and the per-file
+  cost is extrapolated to all 2N files (the table says so);
+* the read lower bound: python-calamine reading every cell of every sheet of the same 2N files
+  and nothing else, over the same number of processes as consolidate.
+
+It prints the table and writes it, with a description of the machine, to ``bench/results.md``.
+Ratios are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from make_data import PERIOD, YEAR, Dataset, make_data  # noqa: E402
+
+
+def _files(data: Dataset) -> list[Path]:
+    return sorted(data.plans.glob("*.xlsx")) + data.report_files
+
+
+# ---------------------------------------------------------------------------------------------
+# Template generation
+# ---------------------------------------------------------------------------------------------
+
+
+def time_templates(data: Dataset, jobs: int) -> tuple[int, float]:
+    from dotpha_xl.pipeline.generate import generate_plans
+    from dotpha_xl.settings import default_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        kwargs = {"jobs": jobs} if "jobs" in generate_plans.__code__.co_varnames else {}
+        made = generate_plans(
+            data.roster, data.assignments, YEAR, Path(tmp) / "t", default_settings(), **kwargs
+        )
+        return len(made.files), time.perf_counter() - start
+
+
+# ---------------------------------------------------------------------------------------------
+# dotpha consolidate, end to end
+# ---------------------------------------------------------------------------------------------
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        p = int(entry)
+        children.setdefault(int(fields[1]), []).append(p)
+        rss[p] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+def time_consolidate(data: Dataset, jobs: int) -> dict:
+    out = Path(tempfile.mkdtemp(prefix="dotpha_bench_"))
+    cmd = [
+        sys.executable, "-m", "dotpha_xl", "--quiet", "--ledger", str(out / "ledger.sqlite"),
+        "consolidate", "--roster", str(data.roster), "--assignments", str(data.assignments),
+        "--plans", str(data.plans), "--reports", str(data.reports), "--period", PERIOD,
+        "--out", str(out / "tong_hop"), "--json", str(out / "tong_hop.json"),
+        "--jobs", str(jobs),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"consolidate failed ({proc.returncode}):\n{err.decode()[-3000:]}")
+    result = json.loads((out / "tong_hop.json").read_text(encoding="utf-8"))
+    shutil.rmtree(out)
+    return {
+        "seconds": elapsed,
+        "peak_tree_mb": peak / 2**20,
+        "maxrss_mb": usage.ru_maxrss / 1024,
+        "tasks": len(result["tasks"]),
+        "rejected": len(result["rejected"]),
+        "missing": len(result["missing"]),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The naive baseline: openpyxl, a frame and a pandera validation per file, the same roll-up
+# ---------------------------------------------------------------------------------------------
+
+
+def _naive_one(path: Path) -> int:
+    from fractions import Fraction
+
+    import openpyxl
+    import pandas as pd
+    import pandera.pandas as pa
+
+    from dotpha_xl.domain.evaluate import evaluate_task
+    from dotpha_xl.domain.periods import parse_period
+    from dotpha_xl.domain.tree import PlanRow, build_tree, check_tree
+
+    schema = pa.DataFrameSchema(
+        {
+            "key": pa.Column(str, pa.Check.str_matches(r"^[AB]\d")),
+            "value": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+        }
+    )
+    try:
+        book = openpyxl.load_workbook(path)
+    except Exception:
+        return 0
+    meta = {r[0].value: r[1].value for r in book["_meta"].iter_rows(max_col=2)}
+    form = meta["form"]
+    sheet = book["Kế hoạch" if form == "plan" else "Báo cáo"]
+    grid = [[c.value for c in row] for row in sheet.iter_rows()]
+    key_row = next(i for i, r in enumerate(grid) if r[0] == "key")
+    columns = {v: c for c, v in enumerate(grid[key_row]) if v and c}
+    value_column = columns["w_month" if form == "plan" else "completion"]
+    records = []
+    for row in grid[key_row + 1 :]:
+        if row[0] and ".I" in str(row[0]):  # item rows: what the cadre typed
+            value = row[value_column]
+            number = float(value) if isinstance(value, int | float) else None
+            records.append({"key": str(row[0]), "value": number})
+    frame = pd.DataFrame.from_records(records, columns=["key", "value"])
+    schema.validate(frame, lazy=True)
+    chunks = sorted(
+        (int(k.split("#")[1]), v) for k, v in meta.items() if k.startswith("prefilled#")
+    )
+    prefilled = json.loads("".join(v for _, v in chunks))
+    if form == "report":
+        rows = [
+            PlanRow(k, Fraction(w) if w else None, content, product)
+            for k, (w, content, product) in prefilled["tree"].items()
+        ]
+        roots, _ = build_tree(rows)
+        period = parse_period(meta["period"])
+        completions = {
+            r["key"]: Fraction(r["value"]).limit_denominator(10000) * 100
+            for r in records
+            if r["value"] is not None
+        }
+        for task in prefilled["tasks"]:
+            clean, _ = check_tree(roots[task["key"]])
+            evaluate_task(
+                clean, int(task["start_year"]), int(task["end_year"]), period, completions
+            )
+    return len(records)
+
+
+def time_baseline(data: Dataset, sample: int) -> dict:
+    plans = sorted(data.plans.glob("*.xlsx"))
+    reports = data.report_files
+    total = len(plans) + len(reports)
+    step = max(1, total // max(1, sample))
+    chosen = (plans + reports)[::step] if step > 1 else plans + reports
+    _naive_one(chosen[0])  # imports
+    start = time.perf_counter()
+    for path in chosen:
+        _naive_one(path)
+    elapsed = time.perf_counter() - start
+    per_file = elapsed / len(chosen)
+    return {
+        "seconds": per_file * total,
+        "measured_files": len(chosen),
+        "extrapolated": len(chosen) < total,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The read lower bound: python-calamine reading every cell, nothing else
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_all(paths: list[Path]) -> int:
+    from python_calamine import CalamineWorkbook
+
+    cells = 0
+    for path in paths:
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+        except Exception:
+            continue
+        for name in book.sheet_names:
+            cells += sum(len(r) for r in book.get_sheet_by_name(name).to_python())
+    return cells
+
+
+def time_lower_bound(data: Dataset, jobs: int) -> dict:
+    files = _files(data)
+    start = time.perf_counter()
+    if jobs <= 1:
+        cells = _read_all(files)
+    else:
+        chunks = [files[k :: jobs * 4] for k in range(jobs * 4)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            cells = sum(pool.map(_read_all, chunks))
+    return {"seconds": time.perf_counter() - start, "cells": cells, "files": len(files)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The machine, the table
+# ---------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        ram = int(f.readline().split()[1]) / 2**20
+    libs = ", ".join(
+        f"{name} {version(name)}"
+        for name in ("python-calamine", "openpyxl", "xlsxwriter", "pandas", "pandera", "click")
+    )
+    return (
+        f"- CPU: {cpu}, {os.cpu_count()} cores (as seen by the OS)\n"
+        f"- RAM: {ram:.1f} GiB\n"
+        f"- OS: {platform.platform()}\n"
+        f"- Python {platform.python_version()}; {libs}\n"
+    )
+
+
+HEADER = (
+    "| N | templates/s | consolidate s | files/s | peak RSS MB | baseline s | lower bound s "
+    "| ×baseline | ×lower bound |\n|---|---|---|---|---|---|---|---|---|\n"
+)
+
+
+def row(n: int, r: dict) -> str:
+    c, b, lo = r["consolidate"], r["baseline"], r["lower"]
+    files = lo["files"]
+    est = " (est.)" if b["extrapolated"] else ""
+    return (
+        f"| {n:,} | {r['templates'][0] / r['templates'][1]:.0f} | {c['seconds']:.2f} "
+        f"| {files / c['seconds']:.0f} | {c['peak_tree_mb']:.0f} | {b['seconds']:.1f}{est} "
+        f"| {lo['seconds']:.2f} | {b['seconds'] / c['seconds']:.1f}× faster "
+        f"| {c['seconds'] / lo['seconds']:.2f}× |\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="300", help="comma-separated N, e.g. 300,2000,10000")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--baseline-sample", type=int, default=200, help="files timed for the naive baseline"
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results: dict[int, dict] = {}
+    for n in sizes:
+        start = time.perf_counter()
+        data = make_data(n, jobs=args.jobs)
+        print(f"N={n}: data ready in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        r: dict = {}
+        r["templates"] = time_templates(data, args.jobs)
+        r["lower"] = time_lower_bound(data, args.jobs)
+        r["consolidate"] = time_consolidate(data, args.jobs)
+        r["baseline"] = time_baseline(data, args.baseline_sample)
+        results[n] = r
+        print(HEADER + row(n, r), file=sys.stderr)
+    table = HEADER + "".join(row(n, r) for n, r in results.items())
+    details = "".join(
+        f"- N={n:,}: {r['lower']['files']:,} files read (N plans, {r['consolidate']['tasks']:,} "
+        f"tasks consolidated, {r['consolidate']['rejected']} rejected, "
+        f"{r['consolidate']['missing']} missing); baseline timed on "
+        f"{r['baseline']['measured_files']} files"
+        f"{' and extrapolated per file' if r['baseline']['extrapolated'] else ''}; "
+        f"ru_maxrss of the largest process {r['consolidate']['maxrss_mb']:.0f} MB; "
+        f"{r['templates'][0]:,} plan templates in {r['templates'][1]:.1f} s\n"
+        for n, r in results.items()
+    )
+    text = (
+        "# Benchmark: template generation and consolidation\n\n"
+        f"`python bench/run.py --sizes {args.sizes} --jobs {args.jobs}` "
+        f"({time.strftime('%Y-%m-%d')}).\n\n"
+        "## Machine\n\n" + machine() + "\n## Results\n\n" + table + "\n"
+        "- *consolidate*: `dotpha consolidate` as a subprocess, start-up, body workbooks and JSON "
+        f"included, `--jobs {args.jobs}`; *files/s* counts plans and reports read.\n"
+        "- *peak RSS*: the largest resident set of the whole process tree (main and workers), "
+        "sampled every 20 ms.\n"
+        "- *baseline*: openpyxl full load, a pandas frame and a pandera validation per file, the "
+        "same exact roll-up, one process.\n"
+        "- *lower bound*: python-calamine reading every cell of every sheet of the same files, "
+        f"nothing else, over {args.jobs} processes.\n"
+        "- *×baseline*: baseline time / consolidate time; *×lower bound*: consolidate time / "
+        "lower bound time.\n\n" + details
+    )
+    args.out.write_text(text, encoding="utf-8")
+    print(table)
+    print(f"written to {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

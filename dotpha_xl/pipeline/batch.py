@@ -1,0 +1,219 @@
+"""Reading a batch of returned plans and reports fast: per-file work in worker processes, compact
+results back, one pandera validation per block of files, and nothing kept that the roll-up does
+not need.
+
+Each worker opens, reads and checks a chunk of files (python-calamine through the contract), and
+for a report already evaluates its tasks with the core (exact ``Fraction`` arithmetic); what comes
+back is a small value per file: its ``_meta`` without the pre-filled JSON, its problems, and for
+a report the figures of its tasks and the item rows the body workbooks show.  pandera runs in the
+parent on the concatenated frames of a block of files (``BLOCK``), its failures mapped back to
+their files, so memory stays flat as the batch grows.  The sequential path (``jobs=1``) runs the
+very same functions in-process, so both give identical results.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dotpha_xl.problems import Problem, has_errors
+from dotpha_xl.settings import Settings
+
+#: Files per pandera validation in the parent (bounds the frames alive at once).
+BLOCK = 200
+#: Files per job sent to a worker (amortises pickling of settings and results).
+CHUNK = 25
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class FileVerdict:
+    """What a batch keeps of one file: enough for the roll-up, the ledger and the messages."""
+
+    file: str
+    path: str
+    meta: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""
+    size: int = 0
+    evaluated: list[dict[str, Any]] = field(default_factory=list)  # reports: one per task
+    frame: pd.DataFrame | None = None  # rows awaiting the batch's pandera check
+    tree_problems: list[Problem] = field(default_factory=list)  # plans: after pandera's
+
+    @property
+    def cadre_id(self) -> str:
+        return self.meta.get("cadre_id", "")
+
+    @property
+    def period_code(self) -> str:
+        return self.meta.get("period", "")
+
+    @property
+    def year(self) -> int | None:
+        text = self.meta.get("year", "")
+        return int(text) if text.isdigit() else None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+def _small_meta(meta: dict[str, str]) -> dict[str, str]:
+    from dotpha_xl.workbook.contract import PREFILLED_PREFIX
+
+    return {k: v for k, v in meta.items() if not k.startswith(PREFILLED_PREFIX)}
+
+
+def plan_verdict(path: Path, settings: Settings) -> FileVerdict:
+    """``read_plan`` without its pandera step (left to the batch); the tree checks' problems are
+    kept apart so that the batch can dedupe them after pandera's, exactly as ``read_plan``."""
+    from dotpha_xl.pipeline.plans import LOCKED_COLUMNS, _check_trees, plan_frame
+    from dotpha_xl.workbook.contract import check_meta, check_prefilled, read_form
+
+    sheet = read_form(path, "plan")
+    verdict = FileVerdict(
+        sheet.file, str(path), _small_meta(sheet.meta), list(sheet.problems), sheet.sha256,
+        sheet.size,
+    )  # fmt: skip
+    if has_errors(verdict.problems) or sheet.prefilled is None:
+        return verdict
+    verdict.problems += check_meta(sheet, {})
+    verdict.problems += check_prefilled(sheet, LOCKED_COLUMNS, sheet.prefilled["rows"])
+    frame, cell_problems = plan_frame(sheet)
+    verdict.problems += cell_problems
+    _, verdict.tree_problems = _check_trees(sheet, frame, settings)
+    verdict.frame = frame[PLAN_COLUMNS]
+    return verdict
+
+
+PLAN_COLUMNS = [
+    "file", "sheet", "key", "level", "content", "product", "weight",
+    "key_cell", "content_cell", "product_cell", "weight_cell",
+]  # fmt: skip
+
+
+def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerdict:
+    """``read_report`` without its pandera step; a report of ``period_code`` that reads cleanly so
+    far is evaluated here, each task's figures exact, as ``consolidate`` shows them."""
+    from dotpha_xl.pipeline.consolidate import _items
+    from dotpha_xl.pipeline.reports import evaluate_report, read_report
+
+    report = read_report(path, settings, validate=False)
+    verdict = FileVerdict(
+        report.file, report.path, _small_meta(report.meta), report.problems, report.sha256,
+        report.size, frame=report.frame,
+    )  # fmt: skip
+    if not report.ok or report.period_code != period_code:
+        return verdict
+    for key, outcome in evaluate_report(report, settings).items():
+        task = report.tasks[key]
+        verdict.evaluated.append(
+            {
+                "task_key": key,
+                "title": task.title,
+                "section": task.section,
+                "start_year": task.start_year,
+                "end_year": task.end_year,
+                # the per-node figures are the core's working; nothing downstream shows them
+                "result": dataclasses.replace(outcome, figures={}, figures_raw={}),
+                "items": _items(report, task.root),
+                "fm_reasons": {
+                    k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
+                },
+                "shortfall_reason": report.shortfall_reasons.get(key, ""),
+            }
+        )
+    return verdict
+
+
+def _job(job: tuple[str, Settings, str, list[Path]]) -> list[FileVerdict]:
+    kind, settings, period_code, paths = job
+    if kind == "plan":
+        return [plan_verdict(p, settings) for p in paths]
+    return [report_verdict(p, settings, period_code) for p in paths]
+
+
+_POOLS: dict[int, Any] = {}
+
+
+def _pool(jobs: int):
+    """One pool of ``jobs`` worker processes per process, reused by every batch."""
+    if jobs not in _POOLS:
+        from concurrent.futures import ProcessPoolExecutor
+
+        _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs)
+        atexit.register(_POOLS[jobs].shutdown, cancel_futures=True)
+    return _POOLS[jobs]
+
+
+def _verdicts(
+    kind: str, paths: Sequence[Path], settings: Settings, period_code: str, jobs: int
+) -> Iterator[list[FileVerdict]]:
+    size = max(1, min(CHUNK, -(-len(paths) // (4 * max(1, jobs)))))
+    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    work = [(kind, settings, period_code, chunk) for chunk in chunks]
+    if jobs <= 1 or len(paths) < 4 * jobs:
+        yield from map(_job, work)
+    else:
+        yield from _pool(jobs).map(_job, work)
+
+
+def read_batch(
+    kind: str,
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    period_code: str = "",
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[FileVerdict]:
+    """A verdict per file of ``paths`` (``kind`` is ``plan`` or ``report``), in order, with every
+    problem ``read_plan`` / ``read_report`` would give; reports of ``period_code`` evaluated."""
+    from dotpha_xl.pipeline.schemas import PlanRowsSchema, ReportRowsSchema
+
+    schema = PlanRowsSchema if kind == "plan" else ReportRowsSchema
+    out: list[FileVerdict] = []
+    pending: list[FileVerdict] = []
+    for chunk in _verdicts(kind, paths, settings, period_code, jobs):
+        out += chunk
+        pending += chunk
+        if len(pending) >= BLOCK:
+            _validate_block(pending, schema)
+            pending = []
+        if progress is not None:
+            progress(len(out), len(paths))
+    _validate_block(pending, schema)
+    return out
+
+
+def _validate_block(block: list[FileVerdict], schema: Any) -> None:
+    """One pandera validation of the block's frames; failures go back to their files."""
+    from dotpha_xl.pipeline.plans import _dedupe
+    from dotpha_xl.pipeline.schemas import validate_frame
+
+    names = Counter(v.file for v in block)
+    frames = [v.frame for v in block if v.frame is not None and names[v.file] == 1]
+    found: dict[str, list[Problem]] = {}
+    if frames:
+        whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        for p in validate_frame(whole.reset_index(drop=True), schema):
+            found.setdefault(p.file, []).append(p)
+    for v in block:
+        if v.frame is not None:
+            if names[v.file] > 1:  # same name in two folders: checked on its own
+                v.problems += validate_frame(v.frame, schema)
+            else:
+                v.problems += found.get(v.file, [])
+            v.problems += _dedupe(v.tree_problems, v.problems)
+            if not v.ok:
+                v.evaluated = []
+        v.frame = None
+        v.tree_problems = []

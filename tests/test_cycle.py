@@ -1,0 +1,202 @@
+"""The assignment cycle through the CLI: registrations → proposals → decision → assignments →
+plan templates, every workbook filled through the key contract alone (issue 8)."""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from dotpha_xl import sample_cycle
+from dotpha_xl.cli import cli
+from dotpha_xl.pipeline.plans import read_plan
+from dotpha_xl.pipeline.review import read_review
+from dotpha_xl.sample_filler import find_contract
+from dotpha_xl.settings import default_settings
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+ROSTER = str(SAMPLE / "roster.xlsx")
+
+
+def run(*args: str, code: int | None = 0):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    if code is not None:
+        assert result.exit_code == code, result.output
+    return result
+
+
+def form(book: openpyxl.Workbook):
+    return next(s for s in book.worksheets if s.sheet_state == "visible")
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("cycle")
+    run("template", "register", "--roster", ROSTER, "--year", "2027", "--out", str(d / "reg"))
+    sample_cycle.fill_registrations(d / "reg", d / "reg_done", 2027)
+    run(
+        "proposals", "--roster", ROSTER, "--registrations", str(d / "reg_done"),
+        "--year", "2027", "--out", str(d / "prop"), "--json", str(d / "prop.json"),
+    )  # fmt: skip
+    sample_cycle.edit_proposals(d / "prop", d / "prop_done")
+    run(
+        "decision", "--proposals", str(d / "prop_done"), "--roster", ROSTER,
+        "--year", "2027", "--out", str(d / "decision.xlsx"),
+    )  # fmt: skip
+    sample_cycle.edit_decision(d / "decision.xlsx", d / "decision_done.xlsx")
+    run("assignments", "--decision", str(d / "decision_done.xlsx"), "--out", str(d / "gv.xlsx"))
+    run(
+        "template", "plan", "--roster", ROSTER, "--assignments", str(d / "gv.xlsx"),
+        "--year", "2027", "--out", str(d / "plans"),
+    )  # fmt: skip
+    return {"dir": d}
+
+
+def plan_titles(folder: Path, cadre_id: str) -> list[str]:
+    path = next(folder.glob(f"{cadre_id}_*.xlsx"))
+    assert read_plan(path, default_settings()).meta["cadre_id"] == cadre_id
+    return [t["title"] for t in _tasks(path)]
+
+
+def _tasks(path: Path) -> list[dict]:
+    from dotpha_xl.workbook.contract import read_form
+
+    return read_form(path, "plan").prefilled["tasks"]
+
+
+def test_chain_reworded_proposal_and_decision_reach_the_plan(chain):
+    plans = chain["dir"] / "plans"
+    titles_101 = plan_titles(plans, "CB101")
+    assert sample_cycle.PROPOSED_TITLE in titles_101
+    assert sample_cycle.DECIDED_TITLE in plan_titles(plans, "CB103")
+
+
+def test_chain_declined_task_does_not_reach_the_plan(chain):
+    d = chain["dir"]
+    edited = read_review(d / "decision_done.xlsx", "decision")
+    assert edited.rows[sample_cycle.DECLINE].values["decision"] == "không giao"
+    mine = [r for k, r in edited.rows.items() if k.startswith("CB102:A")]
+    assert plan_titles(d / "plans", "CB102")
+    tasks = _tasks(next((d / "plans").glob("CB102_*.xlsx")))
+    titles = [t["title"] for t in tasks if t["key"].startswith("A")]
+    assert len([t for t in tasks if t["key"].startswith("A")]) == len(mine) - 1
+    declined = edited.rows[sample_cycle.DECLINE].values["decided_title"]
+    given = [r.values["decided_title"] for r in mine if r.values["decision"] == "giao"]
+    assert titles.count(declined) == given.count(declined)
+
+
+def test_chain_lists_missing_and_late(chain):
+    data = json.loads((chain["dir"] / "prop.json").read_text(encoding="utf-8"))
+    assert data["year"] == 2027
+    assert {"cadre_id": "CB109"} in data["missing"]
+    assert [x["cadre_id"] for x in data["late"]] == ["CB107"]
+    assert data["late"][0]["deadline"] == "2026-11-15"
+    assert data["rejected"] == []
+    tc = read_review(chain["dir"] / "prop" / "TC_de_xuat_2027.xlsx", "proposals")
+    assert tc.ok
+    book = openpyxl.load_workbook(chain["dir"] / "prop" / "TC_de_xuat_2027.xlsx")
+    assert "CB109" in [c.value for c in book["Chưa đăng ký"]["A"]]
+    assert "CB107" in [c.value for c in book["Đăng ký muộn"]["A"]]
+    decision = openpyxl.load_workbook(chain["dir"] / "decision.xlsx")
+    assert "CB109" in [c.value for c in decision["Không có việc"]["A"]]
+
+
+def test_chain_assignments_record_origin(chain):
+    book = openpyxl.load_workbook(chain["dir"] / "gv.xlsx")
+    sheet = book["Giao việc"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, [c.value for c in r], strict=True)) for r in sheet.iter_rows(2)]
+    by = {(r["Mã cán bộ"], r["Tên việc"]): r for r in rows}
+    assert by[("CB101", sample_cycle.PROPOSED_TITLE)]["Nguồn tên việc"] == "proposed"
+    assert by[("CB103", sample_cycle.DECIDED_TITLE)]["Nguồn tên việc"] == "decided"
+    assert all(r["Ngày giao"] is not None for r in rows)
+
+
+LONG = "Chỉ tiêu dài " * 400  # 5,200 characters
+
+
+def test_unedited_proposals_give_exactly_the_registered_content(tmp_path):
+    run("template", "register", "--roster", ROSTER, "--year", "2027", "--out", str(tmp_path / "r"))
+    source = next((tmp_path / "r").glob("CB101_*.xlsx"))
+    book = openpyxl.load_workbook(source)
+    c = find_contract(form(book))
+    nfd_title = unicodedata.normalize("NFD", "Đổi mới quản lý hồ sơ đảng viên")
+    texts = {
+        "title": nfd_title,
+        "basis": "Nghị quyết số 15-NQ/TU\nKết luận 08-KL/TU",
+        "targets": LONG + "\ndòng cuối",
+    }
+    for column, text in texts.items():
+        c.sheet.cell(c.rows["A1"], c.columns[column]).value = text
+    (tmp_path / "done").mkdir()
+    target = tmp_path / "done" / source.name
+    book.save(target)
+    when = datetime(2026, 11, 1, 9).timestamp()
+    os.utime(target, (when, when))
+    run(
+        "proposals", "--roster", ROSTER, "--registrations", str(tmp_path / "done"),
+        "--year", "2027", "--out", str(tmp_path / "p"),
+    )  # fmt: skip
+    found = read_review(tmp_path / "p" / "TC_de_xuat_2027.xlsx", "proposals")
+    assert found.ok, found.problems
+    row = found.rows["CB101:A1"]
+    want = {k: unicodedata.normalize("NFC", v) for k, v in texts.items()}
+    assert row.values["title"] == want["title"]
+    assert row.values["basis"] == want["basis"]
+    assert row.values["targets"] == want["targets"]
+    assert row.values["proposed_title"] == want["title"]
+    assert row.values["proposed_targets"] == want["targets"]
+    assert row.values["start_year"] == row.values["proposed_start_year"] == "2027"
+    assert not row.changed
+
+
+def test_locked_cell_changed_is_reported_at_its_cell(tmp_path):
+    run("template", "register", "--roster", ROSTER, "--year", "2027", "--out", str(tmp_path / "r"))
+    sample_cycle.fill_registrations(tmp_path / "r", tmp_path / "d", 2027, scenarios={})
+    run(
+        "proposals", "--roster", ROSTER, "--registrations", str(tmp_path / "d"),
+        "--year", "2027", "--out", str(tmp_path / "p"),
+    )  # fmt: skip
+    path = tmp_path / "p" / "TC_de_xuat_2027.xlsx"
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form(book))
+    r, col = c.rows["CB101:A1"], c.columns["title"]
+    c.sheet.cell(r, col).value = "Sửa tay"
+    book.save(path)
+    found = read_review(path, "proposals")
+    changed = [p for p in found.problems if p.code == "prefilled_changed"]
+    letter = openpyxl.utils.get_column_letter(col)
+    assert [p.cell for p in changed] == [f"{letter}{r}"]
+
+
+def test_registration_validation_names_cells(tmp_path):
+    from dotpha_xl.pipeline.registrations import read_registration
+
+    run("template", "register", "--roster", ROSTER, "--year", "2027", "--out", str(tmp_path))
+    source = next(tmp_path.glob("CB101_*.xlsx"))
+    book = openpyxl.load_workbook(source)
+    c = find_contract(form(book))
+    c.sheet.cell(c.rows["A1"], c.columns["title"]).value = "Chỉ có tên"
+    c.sheet.cell(c.rows["B1"], c.columns["title"]).value = "Việc giai đoạn"
+    c.sheet.cell(c.rows["B1"], c.columns["basis"]).value = "NQ 15"
+    c.sheet.cell(c.rows["B1"], c.columns["targets"]).value = "100%"
+    c.sheet.cell(c.rows["B1"], c.columns["start_year"]).value = 2027
+    c.sheet.cell(c.rows["B1"], c.columns["end_year"]).value = 2036
+    book.save(source)
+    reg = read_registration(source, default_settings())
+    codes = sorted(p.code for p in reg.problems)
+    assert codes == ["bad_period_length", "task_incomplete", "task_incomplete"]
+    assert all(p.cell for p in reg.problems)
+
+
+def test_every_new_command_has_an_example():
+    for args in (
+        ("template", "register"), ("proposals",), ("decision",), ("assignments",),
+    ):  # fmt: skip
+        assert "Example:" in run(*args, "--help").output

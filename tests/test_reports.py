@@ -1,0 +1,249 @@
+"""Reports and consolidation end to end through the CLI, on small named rosters made here."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from dotpha_xl.cli import cli
+from dotpha_xl.pipeline.reports import read_report
+from dotpha_xl.sample_filler import find_contract, form_sheet
+from dotpha_xl.settings import default_settings
+
+ROSTER = [
+    ("CB901", "Nguyễn Thị Mai", "Giám đốc Sở Tài chính", "Sở Tài chính", "UBND"),
+    ("CB902", "Trần Văn Bình", "Giám đốc Sở Xây dựng", "Sở Xây dựng", "UBND"),
+    ("CB903", "Lê Hoàng Nam", "Chánh Văn phòng Tỉnh ủy", "Văn phòng Tỉnh ủy", "TC"),
+]
+
+
+def write_table(path: Path, header: list[str], rows: list[tuple]) -> Path:
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value) if isinstance(value, str) else sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def run(*args: str, code: int | None = 0):
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    if code is not None:
+        assert result.exit_code == code, result.output
+    return result
+
+
+def fill(path: Path, values: dict[str, dict[str, object]]) -> None:
+    """Fill cells of a generated workbook through the key contract alone (row key, column key)."""
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form_sheet(book))
+    for row_key, cells in values.items():
+        for column, value in cells.items():
+            cell = c.sheet.cell(c.rows[row_key], c.columns[column])
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+    book.save(path)
+
+
+def items(prefix: str = "A1", per_month: int = 2):
+    for q in range(1, 5):
+        for m in range(1, 4):
+            for i in range(1, per_month + 1):
+                yield f"{prefix}.Q{q}.M{m}.I{i}"
+
+
+@pytest.fixture()
+def cycle(tmp_path):
+    """A roster of three, one annual task each, plans filled 50/50 in every month."""
+    roster = write_table(
+        tmp_path / "roster.xlsx", ["cadre_id", "full_name", "position", "unit", "body"], ROSTER
+    )
+    assignments = write_table(
+        tmp_path / "assignments.xlsx",
+        ["cadre_id", "section", "task_no", "title", "start_year", "end_year"],
+        [(cid, "A", 1, f"Việc của {cid}", 2027, 2027) for cid, *_ in ROSTER],
+    )
+    run("template", "plan", "--roster", roster, "--assignments", assignments, "--year", "2027",
+        "--out", tmp_path / "plans", "--items-per-month", "2")  # fmt: skip
+    for path in (tmp_path / "plans").glob("*.xlsx"):
+        fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
+    run("validate", tmp_path / "plans")
+    return tmp_path, roster, assignments
+
+
+def report_for(folder: Path, cadre_id: str) -> Path:
+    return next(folder.glob(f"{cadre_id}_*.xlsx"))
+
+
+def consolidate(tmp_path: Path, roster: Path, reports: Path, period: str, code: int = 0) -> dict:
+    out = tmp_path / f"out_{period}"
+    run("consolidate", "--roster", roster, "--plans", tmp_path / "plans", "--reports", reports,
+        "--period", period, "--out", out, "--json", out / "result.json", code=code)  # fmt: skip
+    return json.loads((out / "result.json").read_text(encoding="utf-8"))
+
+
+def task(data: dict, cadre_id: str, key: str = "A1") -> dict:
+    return next(t for t in data["tasks"] if t["cadre_id"] == cadre_id and t["task_key"] == key)
+
+
+def worked_example_q2() -> dict[str, dict[str, object]]:
+    done = {k: 1.0 for k in items() if k.startswith("A1.Q1")}
+    done.update({"A1.Q2.M1.I1": 1.0, "A1.Q2.M1.I2": 0.5, "A1.Q2.M2.I1": 1.0})
+    done.update({"A1.Q2.M2.I2": 0, "A1.Q2.M3.I1": 0, "A1.Q2.M3.I2": 0})
+    return {k: {"completion": v} for k, v in done.items()}
+
+
+def test_worked_example_from_templates_to_json(cycle):
+    tmp_path, roster, _ = cycle
+    run("template", "report", "--plans", tmp_path / "plans", "--period", "2027-Q2",
+        "--out", tmp_path / "q2")  # fmt: skip
+    for cadre_id, *_ in ROSTER:
+        fill(report_for(tmp_path / "q2", cadre_id), worked_example_q2())
+    data = consolidate(tmp_path, roster, tmp_path / "q2", "2027-Q2")
+    t = task(data, "CB901")
+    assert t["completion_quarter"] == 45
+    assert t["completion_year"] == 36.25
+    assert t["expected_to_date"] == 50
+    assert t["behind_schedule"] == 13.75
+    assert t["rating"] is None and "behind_schedule" in t["flags"]
+
+    # The year: Q3 ends at 100 and Q4 at 80; the Q2 figures come from --previous.
+    run("template", "report", "--plans", tmp_path / "plans", "--period", "2027",
+        "--out", tmp_path / "year", "--previous", tmp_path / "q2")  # fmt: skip
+    path = report_for(tmp_path / "year", "CB901")
+    previous = read_report(path, default_settings())
+    assert previous.completions["A1.Q2.M1.I2"] == 50  # pre-filled from the Q2 report
+    later = {k: {"completion": 1.0} for k in items() if k.startswith("A1.Q3")}
+    later.update({k: {"completion": 0.8} for k in items() if k.startswith("A1.Q4")})
+    later["A1"] = {"self_rating": "HTT"}
+    fill(path, later)
+    data = consolidate(tmp_path, roster, tmp_path / "year", "2027")
+    t = task(data, "CB901")
+    assert t["completion_year"] == 81.25
+    assert t["rating"] == "HTT" and t["self_rating"] == "HTT"
+    assert t["expected_to_date"] == 100
+
+
+def test_year_end_cases(cycle):
+    tmp_path, roster, _ = cycle
+    run("template", "report", "--plans", tmp_path / "plans", "--period", "2027",
+        "--out", tmp_path / "year")  # fmt: skip
+    # CB901: every item at 100 -> exactly 100, HTXS.
+    fill(report_for(tmp_path / "year", "CB901"), {k: {"completion": 1.0} for k in items()})
+    # CB902: every item at 69.99 % -> exactly 69.99, HT; self-rated HTXS: flagged.
+    over = {k: {"completion": 0.6999} for k in items()}
+    over["A1"] = {"self_rating": "Hoàn thành xuất sắc"}
+    fill(report_for(tmp_path / "year", "CB902"), over)
+    # CB903: all done but December, which met force majeure; a product text starting with '='.
+    fm = {k: {"completion": 1.0, "actual_product": "=SUM(A1:A9) đã xong"} for k in items()}
+    for k in ("A1.Q4.M3.I1", "A1.Q4.M3.I2"):
+        fm[k] = {"completion": 0, "force_majeure": "x", "fm_reason": "Lũ quét"}
+    fill(report_for(tmp_path / "year", "CB903"), fm)
+    data = consolidate(tmp_path, roster, tmp_path / "year", "2027")
+
+    assert task(data, "CB901")["completion_year"] == 100
+    assert task(data, "CB901")["rating"] == "HTXS"
+    t902 = task(data, "CB902")
+    assert t902["completion_year"] == 69.99 and t902["rating"] == "HT"
+    assert t902["self_rating"] == "HTXS" and "self_rating_above" in t902["flags"]
+    t903 = task(data, "CB903")
+    assert t903["completion_year_raw"] == 95 and t903["rating_raw"] == "HTT"
+    assert t903["completion_year"] == 100 and t903["rating"] == "HTXS"
+    assert "force_majeure" in t903["flags"]
+    assert t903["force_majeure_items"] == ["A1.Q4.M3.I1", "A1.Q4.M3.I2"]
+
+    body = openpyxl.load_workbook(tmp_path / "out_2027" / "TC_tong_hop_2027.xlsx")
+    texts = [
+        cell for row in body["Chi tiết"].iter_rows() for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=SUM(A1:A9)")
+    ]  # fmt: skip
+    assert texts and all(cell.data_type == "s" for cell in texts)
+
+
+def test_missing_corrupt_late_and_superseded(cycle):
+    tmp_path, roster, _ = cycle
+    run("template", "report", "--plans", tmp_path / "plans", "--period", "2027-Q2",
+        "--out", tmp_path / "q2")  # fmt: skip
+    reports = tmp_path / "q2"
+    fill(report_for(reports, "CB901"), worked_example_q2())
+    # CB902's file arrives cut short: rejected, and CB902 is missing.
+    broken = report_for(reports, "CB902")
+    broken.write_bytes(broken.read_bytes()[:1500])
+    # CB903 sends nothing: missing. A second copy of CB901's report, sent later, supersedes.
+    report_for(reports, "CB903").unlink()
+    first = report_for(reports, "CB901")
+    second = reports / ("Z_resent_" + first.name)
+    second.write_bytes(first.read_bytes())
+    late = datetime(2027, 6, 28, 10, 0).timestamp()
+    on_time = datetime(2027, 6, 20, 10, 0).timestamp()
+    os.utime(first, (on_time, on_time))
+    os.utime(second, (late, late))
+    data = consolidate(tmp_path, roster, reports, "2027-Q2", code=1)
+    assert [m["cadre_id"] for m in data["missing"]] == ["CB902", "CB903"]
+    assert [r["file"] for r in data["rejected"]] == [broken.name]
+    assert data["rejected"][0]["problems"][0]["code"] == "file_corrupt"
+    assert task(data, "CB901")["report_file"] == second.name
+    assert "late" in task(data, "CB901")["flags"]
+    assert data["superseded"] == [
+        {"file": first.name, "cadre_id": "CB901", "superseded_by": second.name}
+    ]
+
+
+def test_invalid_plan_gets_no_report(cycle):
+    tmp_path, _, _ = cycle
+    path = report_for(tmp_path / "plans", "CB902")
+    fill(path, {"A1.Q1.M1.I1": {"w_month": 0.4}})
+    result = run("template", "report", "--plans", tmp_path / "plans", "--period", "2027-Q1",
+                 "--out", tmp_path / "q1", code=1)  # fmt: skip
+    assert "plan_invalid" in result.output
+    assert sorted(p.name.split("_")[0] for p in (tmp_path / "q1").glob("*.xlsx")) == [
+        "CB901",
+        "CB903",
+    ]
+
+
+def test_report_problems_name_their_cells(cycle):
+    tmp_path, _, _ = cycle
+    run("template", "report", "--plans", tmp_path / "plans", "--period", "2027",
+        "--out", tmp_path / "year")  # fmt: skip
+    path = report_for(tmp_path / "year", "CB901")
+    fill(path, {
+        "A1.Q1.M1.I1": {"completion": "khoảng 30"},
+        "A1.Q1.M1.I2": {"completion": 1.5},
+        "A1.Q1.M2.I1": {"force_majeure": "x"},
+        "A1": {"self_rating": "Tốt"},
+    })  # fmt: skip
+    report = read_report(path, default_settings())
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form_sheet(book))
+
+    def cell(row_key: str, column: str) -> str:
+        return f"{openpyxl.utils.get_column_letter(c.columns[column])}{c.rows[row_key]}"
+
+    found = {(p.code, p.cell) for p in report.problems if p.severity == "error"}
+    assert ("percent_unreadable", cell("A1.Q1.M1.I1", "completion")) in found
+    assert ("completion_out_of_range", cell("A1.Q1.M1.I2", "completion")) in found
+    assert ("force_majeure_without_reason", cell("A1.Q1.M2.I1", "fm_reason")) in found
+    assert ("rating_unreadable", cell("A1", "self_rating")) in found
+
+
+def test_report_reads_back_from_bytes(cycle):
+    tmp_path, _, _ = cycle
+    run("template", "report", "--plans", tmp_path / "plans", "--period", "2027-H1",
+        "--out", tmp_path / "h1")  # fmt: skip
+    data = report_for(tmp_path / "h1", "CB901").read_bytes()
+    report = read_report(io.BytesIO(data), default_settings(), name="r.xlsx")
+    assert report.ok
+    assert report.period_code == "2027-H1"
+    assert list(report.tasks) == ["A1"]

@@ -1,0 +1,334 @@
+"""Body and summary workbooks, end to end from the seeded sample: figures read back through the
+contract, the lists checked against an independent computation, user text kept as text, byte
+determinism, print setup."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from dotpha_xl.pipeline.consolidate import consolidate
+from dotpha_xl.pipeline.generate import generate_plans
+from dotpha_xl.pipeline.reports import generate_reports
+from dotpha_xl.pipeline.summary import summarize
+from dotpha_xl.sample_filler import fill_plans, fill_reports
+from dotpha_xl.settings import default_settings
+from dotpha_xl.workbook.body_workbook import FLAG_WORDS, write_body_workbook
+from dotpha_xl.workbook.summary_workbook import write_summary_workbook
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+ROSTER = SAMPLE / "roster.xlsx"
+ASSIGNMENTS = SAMPLE / "assignments.xlsx"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    base = tmp_path_factory.mktemp("summary")
+    settings = default_settings()
+    generate_plans(ROSTER, ASSIGNMENTS, 2027, base / "gen", settings)
+    fill_plans(base / "gen", base / "plans")
+    out = {}
+    for period in ("2027", "2027-Q2"):
+        blank, filled = base / f"rep_{period}", base / f"filled_{period}"
+        generate_reports(base / "plans", period, blank, settings)
+        fill_reports(blank, filled)
+        out[period] = consolidate(
+            ROSTER, base / "plans", filled, period, settings, assignments_path=ASSIGNMENTS
+        )
+    return out
+
+
+def contract_rows(sheet) -> tuple[dict[str, int], dict[str, tuple]]:
+    """Column key -> 0-based index and row key -> values, found through the key row."""
+    grid = list(sheet.iter_rows(values_only=True))
+    key_row = next(i for i, r in enumerate(grid) if r and r[0] == "key")
+    columns = {v: c for c, v in enumerate(grid[key_row]) if c and v}
+    rows = {r[0]: r for r in grid[key_row + 1 :] if r and r[0]}
+    assert sheet.row_dimensions[key_row + 1].hidden
+    assert sheet.column_dimensions["A"].hidden
+    return columns, rows
+
+
+def meta(book) -> dict[str, str]:
+    return {r[0].value: r[1].value for r in book["_meta"].iter_rows(max_col=2)}
+
+
+def close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) < 1e-9
+
+
+@pytest.mark.parametrize("period", ["2027", "2027-Q2"])
+@pytest.mark.parametrize("body", ["TC", "UBND"])
+def test_body_summary_reads_back_as_the_json(sample, period, body):
+    c = sample[period]
+    data = c.for_body(body).to_json()
+    book = openpyxl.load_workbook(io.BytesIO(write_body_workbook(c, body, default_settings())))
+    assert book["_meta"].sheet_state == "veryHidden"
+    m = meta(book)
+    assert (m["form"], m["form_version"], m["body"], m["period"]) == ("body", "1", body, period)
+    columns, rows = contract_rows(book["Tổng hợp"])
+    assert list(rows) == [f"{t['cadre_id']}:{t['task_key']}" for t in data["tasks"]]
+    words = {v: k for k, v in FLAG_WORDS.items()}
+    for t in data["tasks"]:
+        row = rows[f"{t['cadre_id']}:{t['task_key']}"]
+
+        def get(key, row=row):
+            return row[columns[key]]
+
+        assert get("cadre_id") == t["cadre_id"]
+        assert get("full_name") == t["full_name"]
+        assert get("title") == t["title"]
+        for key in (
+            "expected_to_date",
+            "completion_quarter",
+            "completion_year",
+            "completion_year_raw",
+            "completion_period",
+            "behind_schedule",
+        ):
+            value = get(key)
+            assert close(None if value is None else value * 100, t[key]), key
+        for key in ("rating", "rating_raw", "self_rating"):
+            assert (get(key) or None) == t[key], key
+        shown = get("flags")
+        assert ([words[w] for w in shown.split("; ")] if shown else []) == t["flags"]
+    if period == "2027-Q2":  # only tasks already completed are rated in a quarter (Art. 7.1)
+        early = {
+            f"{t['cadre_id']}:{t['task_key']}"
+            for t in data["tasks"]
+            if "completed_early" in t["flags"]
+        }
+        assert early  # the sample has cadres who finished everything by June
+        assert all(bool(rows[k][columns["rating"]]) == (k in early) for k in rows)
+
+
+def test_body_workbook_sheets_and_other_lists(sample):
+    c = sample["2027"]
+    book = openpyxl.load_workbook(io.BytesIO(write_body_workbook(c, "TC", default_settings())))
+    assert book.sheetnames[:6] == [
+        "Tổng hợp",
+        "Chi tiết",
+        "Chưa nộp",
+        "Nộp muộn",
+        "Tệp bị từ chối",
+        "Biểu đồ",
+    ]
+    missing = {m.cadre.cadre_id for m in c.missing if m.cadre.body == "TC"}
+    _, rows = contract_rows(book["Chưa nộp"])
+    assert set(rows) == missing
+    _, rows = contract_rows(book["Nộp muộn"])
+    assert set(rows) == {t.cadre.cadre_id for t in c.tasks if t.late and t.cadre.body == "TC"}
+    assert len(book["Biểu đồ"]._charts) == 2
+
+
+def test_formula_like_text_stays_text(sample):
+    c = sample["2027"]
+    body = c.cadres["CB113"].body
+    book = openpyxl.load_workbook(io.BytesIO(write_body_workbook(c, body, default_settings())))
+    columns, _ = contract_rows(book["Chi tiết"])
+    sheet = book["Chi tiết"]
+    found = [
+        r
+        for r in sheet.iter_rows()
+        if r[0].value
+        and str(r[0].value).startswith("CB113:")
+        and str(r[columns["actual_product"]].value).startswith("=")
+    ]
+    assert found
+    for r in found:
+        cell = r[columns["actual_product"]]
+        assert cell.data_type == "s"
+        assert cell.value == "=1+1 (biên bản số 12)"
+    # a title typed with a leading "=" is a string in "Tổng hợp" too
+    titles = [
+        cell
+        for row in book["Tổng hợp"].iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert all(cell.data_type == "s" for cell in titles)
+
+
+def _exact(x):
+    return Fraction(Decimal(repr(x)))
+
+
+def expected_summary(data: dict) -> dict:
+    """The summary computed here from the consolidation JSON, independently of summarize()."""
+    body_of = {c["cadre_id"]: c["body"] for c in data["cadres"]}
+    out = {"bodies": {}}
+    for code in [*data["bodies"], "TOTAL"]:
+        tasks = [t for t in data["tasks"] if code in ("TOTAL", t["body"])]
+        cadres = {t["cadre_id"] for t in tasks}
+        late = {t["cadre_id"] for t in tasks if "late" in t["flags"]}
+        years = [_exact(t["completion_year"]) for t in tasks if t["completion_year"] is not None]
+        out["bodies"][code] = {
+            "cadres": sum(1 for c in data["cadres"] if code in ("TOTAL", c["body"])),
+            "tasks": len(tasks),
+            "reports": len(cadres),
+            "on_time": len(cadres - late),
+            "late": len(late),
+            "missing": sum(1 for m in data["missing"] if code in ("TOTAL", m["body"])),
+            "HTXS": sum(t["rating"] == "HTXS" for t in tasks),
+            "HTT": sum(t["rating"] == "HTT" for t in tasks),
+            "HT": sum(t["rating"] == "HT" for t in tasks),
+            "KHT": sum(t["rating"] == "KHT" for t in tasks),
+            "average": float(round(sum(years) / len(years), 2)) if years else None,
+        }
+    key = "{}:{}".format
+    out["commendation"] = {
+        key(t["cadre_id"], t["task_key"]) for t in data["tasks"] if t["rating"] == "HTXS"
+    }
+    discipline: dict[str, set[str]] = {}
+    for m in data["missing"]:
+        word = "Không có kế hoạch" if m["reason"] == "no_plan" else "Không nộp báo cáo"
+        discipline.setdefault(key(m["cadre_id"], "*"), set()).add(word)
+    for t in data["tasks"]:
+        if "late" in t["flags"]:
+            discipline.setdefault(key(t["cadre_id"], "*"), set()).add("Nộp báo cáo muộn")
+        if "self_rating_above" in t["flags"]:
+            discipline.setdefault(key(t["cadre_id"], t["task_key"]), set()).add(
+                "Tự nhận mức cao hơn kết quả"
+            )
+    out["discipline"] = discipline
+    out["carry_over"] = {
+        key(t["cadre_id"], t["task_key"])
+        for t in data["tasks"]
+        if data["period_kind"] == "year"
+        and t["task_key"].startswith("A")
+        and t["completion_year"] < 100
+        and "force_majeure" not in t["flags"]
+    }
+    out["force_majeure"] = {
+        key(t["cadre_id"], t["task_key"]) for t in data["tasks"] if "force_majeure" in t["flags"]
+    }
+    assert all(body_of[t["cadre_id"]] == t["body"] for t in data["tasks"])
+    return out
+
+
+@pytest.mark.parametrize("period", ["2027", "2027-Q2"])
+def test_summary_json_and_workbook_match_an_independent_count(sample, period):
+    data = sample[period].to_json()
+    want = expected_summary(data)
+    summary = summarize(data, default_settings())
+    js = summary.to_json()
+    for b in [*js["bodies"], js["total"]]:
+        w = want["bodies"][b["code"]]
+        got = {k: b[k] for k in ("cadres", "tasks", "reports", "on_time", "late", "missing")}
+        got |= b["ratings"]
+        got["average"] = b["average_completion_year"]
+        assert got == w, b["code"]
+    assert {c["key"] for c in js["commendation"]} == want["commendation"]
+    assert {c["key"]: set(c["reasons_vi"]) for c in js["discipline"]} == want["discipline"]
+    assert {c["key"] for c in js["carry_over"]} == want["carry_over"]
+    assert {c["key"] for c in js["force_majeure"]} == want["force_majeure"]
+
+    raw = write_summary_workbook(summary, default_settings(), on=date(2027, 12, 28))
+    book = openpyxl.load_workbook(io.BytesIO(raw))
+    m = meta(book)
+    assert (m["form"], m["form_version"], m["period"]) == ("summary", "1", period)
+    columns, rows = contract_rows(book["Tổng hợp chung"])
+    assert list(rows) == [*data["bodies"], "TOTAL"]
+    for code, w in want["bodies"].items():
+        row = rows[code]
+        for k in (
+            "cadres",
+            "tasks",
+            "reports",
+            "on_time",
+            "late",
+            "missing",
+            "HTXS",
+            "HTT",
+            "HT",
+            "KHT",
+        ):
+            assert row[columns[k]] == w[k], (code, k)
+        avg = row[columns["average_completion_year"]]
+        assert close(None if avg is None else avg * 100, w["average"])
+    sheets = {
+        "I. Khen thưởng": "commendation",
+        "III. Chuyển năm sau": "carry_over",
+        "IV. Bất khả kháng": "force_majeure",
+    }
+    for name, part in sheets.items():
+        _, rows = contract_rows(book[name])
+        assert set(rows) == want[part], name
+    columns, rows = contract_rows(book["II. Xem xét xử lý"])
+    assert {k: set(v[columns["reasons"]].split("; ")) for k, v in rows.items()} == want[
+        "discipline"
+    ]
+    if period == "2027":
+        assert want["commendation"] and want["carry_over"] and want["force_majeure"]
+        assert any(r == {"Nộp báo cáo muộn"} for r in want["discipline"].values())
+
+
+def test_summary_heading_and_signature(sample):
+    summary = summarize(sample["2027"].to_json(), default_settings())
+    raw = write_summary_workbook(summary, default_settings(), on=date(2027, 12, 28))
+    book = openpyxl.load_workbook(io.BytesIO(raw))
+    texts = [c.value for row in book["Tổng hợp chung"].iter_rows(max_row=8) for c in row if c.value]
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in texts
+    assert "BAN TỔ CHỨC" in texts
+    assert "Tuyên Quang, ngày 28 tháng 12 năm 2027" in texts
+    assert "BÁO CÁO" in texts
+    assert "Tổng hợp kết quả thực hiện việc đột phá, đổi mới năm 2027" in texts
+    last = book[book.sheetnames[-2]]  # the last list, before _meta
+    words = [c.value for row in last.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Nơi nhận:" in words and "T/M BAN THƯỜNG VỤ" in words
+
+
+def test_same_inputs_same_bytes(sample):
+    c = sample["2027"]
+    settings = default_settings()
+    assert write_body_workbook(c, "TC", settings) == write_body_workbook(c, "TC", settings)
+    s1 = summarize(c.to_json(), settings)
+    s2 = summarize(c.to_json(), settings)
+    on = date(2027, 12, 28)
+    assert write_summary_workbook(s1, settings, on=on) == write_summary_workbook(
+        s2, settings, on=on
+    )
+
+
+def test_print_a4_landscape_with_repeated_rows(sample):
+    c = sample["2027"]
+    settings = default_settings()
+    books = {
+        "body": write_body_workbook(c, "TC", settings),
+        "summary": write_summary_workbook(summarize(c.to_json(), settings), settings),
+    }
+    for name, raw in books.items():
+        book = openpyxl.load_workbook(io.BytesIO(raw))
+        for sheet in book.worksheets:
+            if sheet.title == "_meta":
+                continue
+            assert sheet.page_setup.paperSize == 9, (name, sheet.title)
+            assert sheet.page_setup.orientation == "landscape", (name, sheet.title)
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+            if sheet.title != "Biểu đồ":
+                assert sheet.print_title_rows, (name, sheet.title)
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            assert any(
+                "Trang &amp;P/&amp;N" in z.read(n).decode() or "Trang &P/&N" in z.read(n).decode()
+                for n in z.namelist()
+                if n.startswith("xl/worksheets/")
+            )
+
+
+def test_body_without_any_report(sample):
+    c = dataclasses.replace(sample["2027"], tasks=[], rejected=[])
+    raw = write_body_workbook(c, "DV", default_settings())
+    book = openpyxl.load_workbook(io.BytesIO(raw))
+    _, rows = contract_rows(book["Tổng hợp"])
+    assert rows == {}
+    assert len(book["Biểu đồ"]._charts) == 2
