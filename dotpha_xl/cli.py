@@ -792,6 +792,27 @@ def _add_tenure_commands() -> None:
 _add_tenure_commands()
 
 
+@cli.command("blank-templates")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="workbook_templates",
+    show_default=True,
+    help="Thư mục ghi các mẫu trống.",
+)
+@click.option("--year", type=int, default=2027, show_default=True, help="Năm ghi trên mẫu.")
+def blank_templates(out_dir: Path, year: int) -> None:
+    """Các biểu mẫu trống (Mẫu 01, 02, 03) theo đúng quy ước của hệ thống.
+
+    Example: dotpha blank-templates --out workbook_templates
+    """
+    from dotpha_xl.pipeline.blank import write_blank_templates
+
+    for path in write_blank_templates(out_dir, year):
+        click.echo(str(path))
+
+
 def main() -> None:
     debug = "--debug" in sys.argv
     try:

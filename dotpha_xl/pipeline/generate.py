@@ -79,9 +79,7 @@ def generate_plans(
             continue
         mine = {t.key: carried[(cadre.cadre_id, t.key)] for t in tasks
                 if (cadre.cadre_id, t.key) in carried}  # fmt: skip
-        work.append(
-            (person_of(cadre), year, tasks, items_per_month, f"{deadline:%d/%m/%Y}", mine)
-        )
+        work.append((person_of(cadre), year, tasks, items_per_month, f"{deadline:%d/%m/%Y}", mine))
         targets.append(
             out_dir / output_name(cadre.cadre_id, cadre.full_name, "ke_hoach", str(year))
         )

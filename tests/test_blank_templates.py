@@ -1,0 +1,29 @@
+"""workbook_templates/: the blank forms are what the command makes, to the byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dotpha_xl.cli import cli
+from dotpha_xl.pipeline.blank import FILES
+from dotpha_xl.pipeline.plans import read_plan
+from dotpha_xl.settings import default_settings
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"
+
+
+def test_regenerating_the_blank_forms_gives_identical_bytes(tmp_path):
+    result = CliRunner().invoke(cli, ["blank-templates", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (TEMPLATES / name).read_bytes(), name
+
+
+def test_the_blank_plan_follows_the_contract():
+    plan = read_plan(TEMPLATES / "mau_02_ke_hoach.xlsx", default_settings())
+    assert plan.meta["form"] == "plan"
+    # Blank: every month has a weight and no item yet, which the validator says, cell by cell.
+    assert {p.code for p in plan.problems} == {"node_without_items"}
+    assert all(p.cell.startswith("C") for p in plan.problems)
