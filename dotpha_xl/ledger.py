@@ -150,9 +150,10 @@ class Ledger:
         problems: Sequence[Any] = (),
         mtime: datetime | None = None,
         now: datetime | None = None,
+        commit: bool = True,
     ) -> str:
         """Record one file read; return its status (``new``, ``updated``, ``unchanged``,
-        ``rejected``)."""
+        ``rejected``).  ``commit=False`` leaves the commit to the caller (one per batch)."""
         source = Path(path)
         verdict = verdict_of(problems)
         if mtime is None and source.exists():
@@ -190,7 +191,8 @@ class Ledger:
                 status = "new" if latest is None else "updated"
                 self._insert(source, sha256, size, seen, mtime, form, cadre_id, period, verdict,
                              status, latest[0] if latest else None, problem_json)  # fmt: skip
-        self._db.commit()
+        if commit:
+            self._db.commit()
         self.summary[status] += 1
         return status
 
@@ -230,7 +232,9 @@ class Ledger:
                 cadre_id=read.meta.get("cadre_id", ""),
                 period=read.meta.get(period_key, ""),
                 problems=read.problems,
+                commit=False,
             )
+        self._db.commit()  # the batch is one transaction: one disk sync, not one per file
         return [statuses[i] for i in range(len(items))]
 
     # -- reading -----------------------------------------------------------------------------

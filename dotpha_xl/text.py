@@ -196,9 +196,10 @@ def _half_up_units(value: Fraction, places: int) -> int:
     """``value`` × 10**places rounded half away from zero, as an integer."""
     if places < 0:
         raise ValueError("places must be >= 0")
-    scaled = abs(Fraction(value)) * 10**places
-    units = math.floor(scaled + Fraction(1, 2))
-    return -units if value < 0 else units
+    exact = Fraction(value)
+    numerator = abs(exact.numerator) * 10**places
+    units = (2 * numerator + exact.denominator) // (2 * exact.denominator)  # floor(x + 1/2)
+    return -units if exact < 0 else units
 
 
 def round_half_up(value: Fraction, places: int = 2) -> float:
@@ -206,7 +207,7 @@ def round_half_up(value: Fraction, places: int = 2) -> float:
 
     The rounding is exact; the only inexactness is the final conversion to the nearest float.
     """
-    return float(Fraction(_half_up_units(value, places), 10**places))
+    return _half_up_units(value, places) / 10**places  # int / int: correctly rounded
 
 
 def format_percent(value: Fraction | None, places: int = 2) -> str:

@@ -103,7 +103,7 @@ PLAN_COLUMNS = [
 def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerdict:
     """``read_report`` without its pandera step; a report of ``period_code`` that reads cleanly so
     far is evaluated here, each task's figures exact, as ``consolidate`` shows them."""
-    from dotpha_xl.pipeline.consolidate import _items
+    from dotpha_xl.pipeline.consolidate import item_rows
     from dotpha_xl.pipeline.reports import evaluate_report, read_report
 
     report = read_report(path, settings, validate=False)
@@ -124,7 +124,7 @@ def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerd
                 "end_year": task.end_year,
                 # the per-node figures are the core's working; nothing downstream shows them
                 "result": dataclasses.replace(outcome, figures={}, figures_raw={}),
-                "items": _items(report, task.root),
+                "items": item_rows(report, task.root),
                 "fm_reasons": {
                     k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
                 },

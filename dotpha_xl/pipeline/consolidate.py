@@ -17,13 +17,16 @@ from typing import Any, TypeVar
 from dotpha_xl.domain.calendar import is_on_time, report_deadline
 from dotpha_xl.domain.evaluate import TaskResult
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
+from dotpha_xl.domain.tree import Node
 from dotpha_xl.pipeline.batch import FileVerdict, read_batch
 from dotpha_xl.pipeline.reports import ReportFile
 from dotpha_xl.pipeline.tables import Cadre, read_assignments, read_roster
+from dotpha_xl.pipeline.tenure import apply_tenure
 from dotpha_xl.pipeline.validate import expand_inputs
 from dotpha_xl.problems import Problem, problem
 from dotpha_xl.settings import Settings
 from dotpha_xl.text import as_text, round_half_up
+from dotpha_xl.workbook.contract import read_form
 
 FLAG_LATE = "late"
 T = TypeVar("T")
@@ -246,9 +249,6 @@ def consolidate(
     roster = read_roster(roster_path, settings)
     result = Consolidation(period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres))
     result.problems += roster.problems
-    expected = _expected_cadres(
-        roster.cadres, plans_dir, assignments_path, period, settings, result, jobs, ledger
-    )
     receipts = read_receipts(receipts_path)
     due = report_deadline(settings, period)
 
@@ -295,13 +295,16 @@ def consolidate(
                     **task,
                 )
             )
-    from dotpha_xl.pipeline.tenure import apply_tenure
 
     def make_row(cadre: Cadre, file: str, **task: Any) -> TaskRow:
         return TaskRow(cadre=cadre, report_file=file, received=None, deadline=None, late=False,
                        **task)  # fmt: skip
 
     handed_over = apply_tenure(result, roster, paths, reports, chosen, settings, make_row)
+    expected = _expected_cadres(
+        roster.cadres, plans_dir, assignments_path, period, settings, result, jobs, ledger,
+        reported=set(chosen),
+    )  # fmt: skip
     for cadre_id, reason in expected.items():
         if cadre_id not in chosen and cadre_id not in handed_over:
             result.missing.append(Missing(roster.cadres[cadre_id], reason))
@@ -313,29 +316,8 @@ def consolidate(
     return result
 
 
-def _call(job: tuple[Callable[..., T], Path, Settings]) -> T:
-    reader, path, settings = job
-    return reader(path, settings)
-
-
-def map_files(
-    reader: Callable[..., T], paths: Sequence[Path], settings: Settings, jobs: int = 1
-) -> list[T]:
-    """``reader(path, settings)`` for every path, in order; over ``jobs`` processes when > 1."""
-    if jobs <= 1 or len(paths) < 2 * jobs:
-        return [reader(p, settings) for p in paths]
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunk = max(1, len(paths) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_call, [(reader, p, settings) for p in paths], chunksize=chunk))
-
-
-def _order(cadres: dict[str, Cadre], cadre_id: str) -> int:
-    return list(cadres).index(cadre_id) if cadre_id in cadres else len(cadres)
-
-
-def _items(report: ReportFile, root) -> list[ItemRow]:
+def item_rows(report: ReportFile, root: Node) -> list[ItemRow]:
+    """Every item of a task as the report gives it (content and plan, what the cadre typed)."""
     return [
         ItemRow(
             key=str(node.key),
@@ -360,16 +342,25 @@ def _expected_cadres(
     result: Consolidation,
     jobs: int = 1,
     ledger: Any = None,
+    *,
+    reported: set[str] = frozenset(),
 ) -> dict[str, str]:
     """Cadre id -> why a missing report matters: ``no_report`` (valid plan), ``no_plan``.
 
     Who has a task this year comes from the assignments table when given, else from the plans
-    found (valid or not)."""
-    with_plan: dict[str, bool] = {}
-    plan_paths = expand_inputs([plans_dir])
-    plans = read_batch("plan", plan_paths, settings, jobs=jobs)
+    found (valid or not).  A cadre with a usable report had a valid plan (reports are made from
+    valid plans only, and carry it sealed), so only the ``_meta`` of their plans is read; the
+    plans of everyone else are validated in full (and recorded in the ledger)."""
+    with_plan: dict[str, bool] = dict.fromkeys(reported, True)
+    to_check: list[Path] = []
+    for path in expand_inputs([plans_dir]):
+        peek = read_form(path, "plan", limits=settings.limits, meta_only=True)
+        this_year = peek.meta.get("year") == str(period.year)
+        if not (peek.meta.get("cadre_id") in reported and this_year and peek.ok):
+            to_check.append(path)
+    plans = read_batch("plan", to_check, settings, jobs=jobs)
     if ledger is not None:
-        ledger.record_files("plan", zip(plan_paths, plans, strict=True), period_key="year")
+        ledger.record_files("plan", zip(to_check, plans, strict=True), period_key="year")
     for plan in plans:
         if plan.cadre_id and plan.year == period.year:
             with_plan[plan.cadre_id] = with_plan.get(plan.cadre_id, False) or plan.ok
@@ -450,11 +441,33 @@ def consolidate_to(
         # Staged beside out_dir and moved into place only when every workbook is ready: an
         # interrupted run leaves no partial output.
         period = ascii_slug(full.period.code)
+        codes = [body] if body else list(settings.bodies)
         with StagedOutputs(out_dir) as stage:
-            for code in [body] if body else list(settings.bodies):
-                workbook = write_body_workbook(full, code, settings)
+            for code, workbook in zip(
+                codes,
+                _body_workbooks(write_body_workbook, full, codes, settings, jobs),
+                strict=True,
+            ):
                 run.files.append(stage.write(f"{code}_tong_hop_{period}.xlsx", workbook))
             run.files.append(stage.write(f"consolidation_{period}.json", data))
     if json_path is not None:
         run.files.insert(0, write_bytes_atomic(json_path, data))
     return run
+
+
+def _body_workbooks(
+    writer: Callable[[Consolidation, str, Settings], bytes],
+    full: Consolidation,
+    codes: Sequence[str],
+    settings: Settings,
+    jobs: int,
+) -> Iterable[bytes]:
+    """Each body's workbook, in order; written over ``jobs`` processes when > 1 (each worker is
+    sent only its body's part of the consolidation)."""
+    parts = [full.for_body(code) for code in codes]
+    if jobs <= 1 or len(codes) < 2:
+        return (writer(part, code, settings) for part, code in zip(parts, codes, strict=True))
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(codes))) as pool:
+        return list(pool.map(writer, parts, codes, [settings] * len(codes)))

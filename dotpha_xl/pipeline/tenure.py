@@ -131,7 +131,7 @@ def apply_tenure(
     ``make_row(cadre, report_file, **task)`` builds a ``TaskRow``; ``chosen`` is the cadre id ->
     (received, verdict) of the period's reports.  Nothing happens when no one left.
     """
-    from dotpha_xl.pipeline.consolidate import _items
+    from dotpha_xl.pipeline.consolidate import item_rows
     from dotpha_xl.pipeline.reports import evaluate_report, read_report
 
     period = result.period
@@ -179,7 +179,7 @@ def apply_tenure(
                     figures={},
                     figures_raw={},
                 ),
-                items=_items(report, task.root),
+                items=item_rows(report, task.root),
                 fm_reasons={k: v for k, v in report.force_majeure.items() if k.startswith(key)},
                 shortfall_reason=report.shortfall_reasons.get(key, ""),
             )

@@ -11,7 +11,6 @@ from dotpha_xl.pipeline.plans import PlanFile, read_plan
 from dotpha_xl.pipeline.tables import read_roster
 from dotpha_xl.problems import Problem, has_errors, problem
 from dotpha_xl.settings import Settings
-from dotpha_xl.workbook.annotate import annotate_copy
 from dotpha_xl.workbook.atomic import check_output_outside_inputs
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -91,6 +90,7 @@ def validate_plans(
     paths = expand_inputs(inputs)
     if annotate_dir is not None:
         check_output_outside_inputs(annotate_dir, [*inputs, *paths])
+        from dotpha_xl.workbook.annotate import annotate_copy  # openpyxl: only when asked
     result = Validation()
     roster = read_roster(roster_path, settings) if roster_path else None
     if roster is not None:

@@ -142,6 +142,10 @@ class FormSheet:
     sha256: str = ""
     size: int = 0
 
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
     def cell(self, row: KeyedRow | int, column: str) -> str:
         index = row.index if isinstance(row, KeyedRow) else row
         return cell_name(index, self.columns[column])
@@ -166,6 +170,7 @@ def read_form(
     name: str | None = None,
     limits: Limits | None = None,
     sheet: str | None = None,
+    meta_only: bool = False,
 ) -> FormSheet:
     """Read a workbook through the contract; every failure is a problem, never an exception.
 
@@ -222,6 +227,8 @@ def read_form(
             )
         )
     result.prefilled = prefilled
+    if meta_only:  # whose file it is, sealed: enough to route it, no cell is read
+        return result
     if sheet_name not in names:
         return fail(problem("form_sheet_missing", value=sheet_name))
     try:
