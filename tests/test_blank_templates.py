@@ -27,3 +27,11 @@ def test_the_blank_plan_follows_the_contract():
     # Blank: every month has a weight and no item yet, which the validator says, cell by cell.
     assert {p.code for p in plan.problems} == {"node_without_items"}
     assert all(p.cell.startswith("C") for p in plan.problems)
+
+
+def test_a_process_makes_the_same_bytes_first_and_later(tmp_path):
+    from dotpha_xl.pipeline.blank import blank_forms
+
+    first = blank_forms(2027)
+    CliRunner().invoke(cli, ["blank-templates", "--out", str(tmp_path)])  # more workbooks
+    assert blank_forms(2027) == first

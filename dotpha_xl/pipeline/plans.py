@@ -117,6 +117,8 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
     month: NodeKey | None = None
     next_item: dict[NodeKey, int] = {}
     keys_in_sheet = {r.key for r in sheet.rows}
+    table_end = max((r.index for r in sheet.rows if r.key), default=-1)
+    previous = -1  # the sheet row of the last data row taken
     for row in sheet.rows:
         key_text = row.key
         if key_text in SECTION_TITLES or key_text.startswith(CARRIED_ROW_PREFIX):
@@ -125,6 +127,19 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
         inserted = False
         if not key_text:
             if row.is_blank(("content", "product", "w_month")):
+                continue
+            if row.index > table_end and row.index != previous + 1:
+                # Below the table and not joined to its last row: a stray value, not an item.
+                column = next(
+                    c
+                    for c in ("content", "product", "w_month")
+                    if row.values.get(c) not in (None, "")
+                )
+                problems.append(
+                    problem("stray_value", value=as_text(row.values.get(column))).at(
+                        file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, column)
+                    )
+                )
                 continue
             if month is None:
                 problems.append(
@@ -149,6 +164,7 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
                     )
                 )
                 continue
+        previous = row.index
         level = key.level
         if level == MONTH:
             month = key

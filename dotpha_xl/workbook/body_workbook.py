@@ -20,7 +20,7 @@ from dotpha_xl.pipeline.tenure import tenure_note
 from dotpha_xl.settings import Settings
 from dotpha_xl.text import as_text, round_half_up
 from dotpha_xl.workbook.contract import FORMS, KEY_MARKER, write_meta
-from dotpha_xl.workbook.form_layout import Column, fit_row
+from dotpha_xl.workbook.form_layout import Column, fit_row, write_header
 from dotpha_xl.workbook.styles import FONT, Formats, new_workbook, print_setup
 
 FORM = "body"
@@ -139,21 +139,11 @@ def write_table_header(
     *,
     height: float = 60,
 ) -> None:
-    """Two header rows (``groups`` span the first over their columns), column numbers below."""
-    index = {c.key: i for i, c in enumerate(columns, start=1)}
-    grouped: set[int] = set()
-    for first, last, label in groups:
-        a, b = index[first], index[last]
-        sheet.merge_range(header_row, a, header_row, b, label, fmt["header"])
-        for c in range(a, b + 1):
-            sheet.write_string(header_row + 1, c, columns[c - 1].header, fmt["header"])
-            grouped.add(c)
-    for c, column in enumerate(columns, start=1):
-        if c not in grouped:
-            sheet.merge_range(header_row, c, header_row + 1, c, column.header, fmt["header"])
-        sheet.write_number(header_row + 2, c, c, fmt["header_number"])
-    sheet.set_row(header_row, 30 if groups else 24)
-    sheet.set_row(header_row + 1, height)
+    """The forms' two header rows with column numbers, at ``header_row``."""
+    write_header(
+        sheet, fmt, columns, groups, height=height, first_row=header_row,
+        top_height=30 if groups else 24,
+    )  # fmt: skip
 
 
 def write_key_row(sheet: Any, fmt: Formats, columns: Sequence[Column], row: int) -> None:

@@ -67,12 +67,15 @@ def write_header(
     columns: Sequence[Column],
     groups: Sequence[tuple[str, str, str]] = (),
     *,
-    height: int = 80,
+    height: float = 80,
+    first_row: int = HEADER_FIRST_ROW,
+    top_height: float = 36,
 ) -> None:
-    """Two header rows: ``groups`` (first key, last key, label) span the top row over their
-    columns; every other column's header spans both rows.  Column numbers 1..n below."""
+    """Two header rows from ``first_row``: ``groups`` (first key, last key, label) span the top
+    row over their columns; every other column's header spans both rows.  Column numbers 1..n
+    below."""
     index = column_index(columns)
-    h = HEADER_FIRST_ROW
+    h = first_row
     grouped: set[int] = set()
     for first, last, label in groups:
         a, b = index[first], index[last]
@@ -84,8 +87,36 @@ def write_header(
         if c not in grouped:
             sheet.merge_range(h, c, h + 1, c, column.header, fmt["header"])
         sheet.write_number(h + 2, c, c, fmt["header_number"])
-    sheet.set_row(h, 36)
+    sheet.set_row(h, top_height)
     sheet.set_row(h + 1, height)
+
+
+def write_percent_input(
+    sheet: Any, fmt: Formats, r: int, c: int, value: Any, *, title: str, message: str, error: str
+) -> None:
+    """An unlocked percent cell (``value`` in percent points, or blank) that accepts 0–100 %,
+    with Vietnamese input and error messages."""
+    if value is None:
+        sheet.write_blank(r, c, None, fmt["input_percent"])
+    else:
+        sheet.write_number(r, c, float(value / 100), fmt["input_percent"])
+    sheet.data_validation(
+        r,
+        c,
+        r,
+        c,
+        {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 1,
+            "input_title": title,
+            "input_message": message,
+            "error_title": "Tỷ lệ không hợp lệ",
+            "error_message": error,
+            "error_type": "stop",
+        },
+    )
 
 
 def write_key_row(sheet: Any, fmt: Formats, columns: Sequence[Column]) -> None:

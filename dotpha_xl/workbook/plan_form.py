@@ -29,6 +29,7 @@ from dotpha_xl.workbook.form_layout import (
     write_guide,
     write_header,
     write_key_row,
+    write_percent_input,
     write_signature,
 )
 from dotpha_xl.workbook.styles import Formats, new_workbook, print_setup
@@ -296,26 +297,15 @@ def _write_task(
 
 
 def _write_weight_input(sheet: Any, fmt: Formats, r: int, c: int, weight: Fraction | None) -> None:
-    if weight is None:
-        sheet.write_blank(r, c, None, fmt["input_percent"])
-    else:
-        sheet.write_number(r, c, float(weight / 100), fmt["input_percent"])
-    sheet.data_validation(
+    write_percent_input(
+        sheet,
+        fmt,
         r,
         c,
-        r,
-        c,
-        {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": 1,
-            "input_title": "Tỷ trọng (%)",
-            "input_message": "Nhập tỷ lệ % so với mục cha, từ 0% đến 100% (ví dụ 25%).",
-            "error_title": "Tỷ lệ không hợp lệ",
-            "error_message": "Tỷ lệ phải từ 0% đến 100%. Ví dụ: 25% hoặc 25,5%.",
-            "error_type": "stop",
-        },
+        weight,
+        title="Tỷ trọng (%)",
+        message="Nhập tỷ lệ % so với mục cha, từ 0% đến 100% (ví dụ 25%).",
+        error="Tỷ lệ phải từ 0% đến 100%. Ví dụ: 25% hoặc 25,5%.",
     )
 
 

@@ -33,6 +33,7 @@ from dotpha_xl.workbook.form_layout import (
     write_guide,
     write_header,
     write_key_row,
+    write_percent_input,
     write_signature,
 )
 from dotpha_xl.workbook.plan_form import SECTION_TITLES, PlanTask, row_label
@@ -252,28 +253,16 @@ def _write_item_inputs(sheet: Any, fmt: Formats, r: int, key: str, previous: Rep
     sheet.write_string(
         r, col["actual_product"], previous.actual_products.get(key, ""), fmt["input"]
     )
-    done = previous.completions.get(key)
-    c = col["completion"]
-    if done is None:
-        sheet.write_blank(r, c, None, fmt["input_percent"])
-    else:
-        sheet.write_number(r, c, float(done / 100), fmt["input_percent"])
-    sheet.data_validation(
+    write_percent_input(
+        sheet,
+        fmt,
         r,
-        c,
-        r,
-        c,
-        {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": 1,
-            "input_title": "Mức độ hoàn thành",
-            "input_message": "Tỷ lệ % đã hoàn thành của nội dung này tính đến thời điểm báo cáo "
-            "(cộng dồn), từ 0% đến 100%.",
-            "error_title": "Tỷ lệ không hợp lệ",
-            "error_message": "Mức độ hoàn thành phải từ 0% đến 100%.",
-        },
+        col["completion"],
+        previous.completions.get(key),
+        title="Mức độ hoàn thành",
+        message="Tỷ lệ % đã hoàn thành của nội dung này tính đến thời điểm báo cáo (cộng dồn), "
+        "từ 0% đến 100%.",
+        error="Mức độ hoàn thành phải từ 0% đến 100%.",
     )
     fm_reason = previous.force_majeure.get(key)
     sheet.write_string(

@@ -3,6 +3,7 @@ input tint, percent formats, A4 print setup and the Party document heading (HD 3
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -29,7 +30,9 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 
 def new_workbook(target: Any) -> Any:
     """An xlsxwriter workbook with the house defaults and fixed properties."""
-    book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    # A fresh copy each time: xlsxwriter changes the options it is given (it adds to the
+    # default format's properties), which made a process's later workbooks differ from its first.
+    book = xlsxwriter.Workbook(target, copy.deepcopy(WORKBOOK_OPTIONS))
     book.set_properties({"created": datetime(*FIXED_CREATED), "author": "dotpha-xl", "company": ""})
     book.set_calc_mode("auto")
     return book

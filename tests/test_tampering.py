@@ -1,0 +1,130 @@
+"""Tampering and structure (issue 5, item 3): each case detected or tolerated, as documented in
+docs/workbook-format.md.  Every case starts from a real generated plan, filled and valid, and
+changes it the way a person in Excel or LibreOffice would, with openpyxl."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from dotpha_xl.cli import cli
+from dotpha_xl.pipeline.plans import read_plan
+from dotpha_xl.sample_filler import fill_plans, find_contract, form_sheet
+from dotpha_xl.settings import default_settings
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def valid_plan(tmp_path_factory) -> bytes:
+    base = tmp_path_factory.mktemp("tamper")
+    result = CliRunner().invoke(
+        cli,
+        ["template", "plan", "--roster", str(SAMPLE / "roster.xlsx"),
+         "--assignments", str(SAMPLE / "assignments.xlsx"), "--year", "2027",
+         "--out", str(base / "plans")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    only = base / "one"
+    only.mkdir()
+    source = next((base / "plans").glob("CB101_*.xlsx"))
+    (only / source.name).write_bytes(source.read_bytes())
+    fill_plans(only, base / "filled", seed=3, flaws={})
+    data = next((base / "filled").glob("*.xlsx")).read_bytes()
+    assert read_plan(io.BytesIO(data), default_settings(), name="p.xlsx").ok
+    return data
+
+
+def changed(data: bytes, change) -> list[tuple[str, str]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    change(book, find_contract(form_sheet(book)))
+    out = io.BytesIO()
+    book.save(out)
+    plan = read_plan(io.BytesIO(out.getvalue()), default_settings(), name="p.xlsx")
+    return [(p.code, p.cell) for p in plan.problems]
+
+
+def test_an_extra_sheet_is_tolerated(valid_plan):
+    assert changed(valid_plan, lambda book, c: book.create_sheet("Ghi chú của tôi")) == []
+
+
+def test_a_renamed_form_sheet_is_detected(valid_plan):
+    def rename(book, c):
+        c.sheet.title = "Ke hoach (2)"
+
+    assert changed(valid_plan, rename) == [("form_sheet_missing", "")]
+
+
+def test_meta_unhidden_as_libreoffice_does_reads_the_same(valid_plan):
+    def unhide(book, c):
+        book["_meta"].sheet_state = "hidden"  # LibreOffice's re-save of a very hidden sheet
+
+    assert changed(valid_plan, unhide) == []
+
+
+def test_an_old_form_version_names_the_version_to_use(valid_plan):
+    import json
+
+    from dotpha_xl.workbook.contract import join_prefilled, meta_digest
+
+    def old_version(book, c):
+        # A form of an older layout, sealed as that version would have been.
+        rows = {r[0].value: r[1] for r in book["_meta"].iter_rows(max_col=2)}
+        rows["form_version"].value = "0"
+        meta = {k: v.value or "" for k, v in rows.items()}
+        rows["digest"].value = meta_digest(meta, json.loads(join_prefilled(meta)))
+
+    book = openpyxl.load_workbook(io.BytesIO(valid_plan))
+    old_version(book, None)
+    out = io.BytesIO()
+    book.save(out)
+    plan = read_plan(io.BytesIO(out.getvalue()), default_settings(), name="p.xlsx")
+    assert [p.code for p in plan.problems] == ["form_version_unsupported"]
+    assert "phiên bản 1" in plan.problems[0].hint
+
+
+def test_a_deleted_prefilled_row_is_detected(valid_plan):
+    def delete_month(book, c):
+        row = c.rows["A1.Q4.M3"]
+        items = [r for k, r in c.rows.items() if k.startswith("A1.Q4.M3.")]
+        c.sheet.delete_rows(row, 1 + len(items))
+
+    found = changed(valid_plan, delete_month)
+    assert ("row_deleted", "") in found
+    assert any(code == "weight_sum_not_100" for code, _ in found)  # Q4 now sums to 80 %
+
+
+def test_added_merged_cells_and_blank_rows_are_tolerated(valid_plan):
+    def merge_and_space(book, c):
+        r = c.rows["A1.Q1.M1.I1"]
+        col = c.columns["product"]
+        c.sheet.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + 0)
+        c.sheet.merge_cells(start_row=1, start_column=2, end_row=1, end_column=4)
+
+    assert changed(valid_plan, merge_and_space) == []
+
+
+def test_a_stray_value_below_the_table_is_a_warning_not_an_item(valid_plan):
+    def stray(book, c):
+        last = max(c.rows.values())
+        c.sheet.cell(last + 3, c.columns["content"]).value = "ghi chú riêng"
+
+    book = openpyxl.load_workbook(io.BytesIO(valid_plan))
+    c = find_contract(form_sheet(book))
+    last = max(c.rows.values())
+    column = openpyxl.utils.get_column_letter(c.columns["content"])
+    found = changed(valid_plan, stray)
+    assert found == [("stray_value", f"{column}{last + 3}")]
+
+
+def test_a_keyless_row_joined_to_the_table_end_is_a_new_item(valid_plan):
+    def append_item(book, c):
+        last = max(c.rows.values())
+        c.sheet.cell(last + 1, c.columns["content"]).value = "Việc thêm cuối kế hoạch"
+        c.sheet.cell(last + 1, c.columns["w_month"]).value = 0
+
+    assert changed(valid_plan, append_item) == []
