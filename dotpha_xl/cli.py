@@ -404,8 +404,15 @@ def proposals(
 @click.option("--year", type=int, required=True, help="Năm giao việc (năm Y).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Tệp tổng hợp đề xuất trình Ban Thường vụ (.xlsx).")  # fmt: skip
+@click.option(
+    "--carried",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Bảng việc chuyển tiếp (dotpha carry-over): liệt kê cùng các việc đề xuất.",
+)
 @pass_context
-def decision(obj: Context, proposals_dir: Path, roster: Path, year: int, out: Path) -> None:
+def decision(
+    obj: Context, proposals_dir: Path, roster: Path, year: int, out: Path, carried: Path | None
+) -> None:
     """Tổng hợp đề xuất trình Ban Thường vụ quyết định giao việc (Điều 4.2 đ, 4.3).
 
     Example: dotpha decision --proposals de_xuat/ --roster roster.xlsx --year 2027
@@ -415,7 +422,7 @@ def decision(obj: Context, proposals_dir: Path, roster: Path, year: int, out: Pa
     from dotpha_xl.workbook.atomic import UnsafeOutput
 
     try:
-        run = write_decision(proposals_dir, roster, year, out, obj.settings)
+        run = write_decision(proposals_dir, roster, year, out, obj.settings, carried_path=carried)
     except UnsafeOutput as exc:
         fail_unsafe(exc)
     render_problems(run.problems)

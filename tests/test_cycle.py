@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
 from click.testing import CliRunner
 
 from dotpha_xl import sample_cycle
@@ -200,3 +201,30 @@ def test_every_new_command_has_an_example():
         ("template", "register"), ("proposals",), ("decision",), ("assignments",),
     ):  # fmt: skip
         assert "Example:" in run(*args, "--help").output
+
+
+def test_decision_lists_carried_tasks_given_by_default(chain, tmp_path):
+    d = chain["dir"]
+    carried = tmp_path / "carried.xlsx"
+    book = xlsxwriter.Workbook(carried)
+    sheet = book.add_worksheet("Giao việc")
+    header = ["cadre_id", "section", "task_no", "title", "start_year", "end_year", "carried_from"]
+    sheet.write_row(0, 0, header)
+    sheet.write_row(1, 0, ["CB101", "A", 1, "Việc còn dở của năm trước", 2027, 2027, "2026:A1"])
+    book.close()
+    run(
+        "decision", "--proposals", str(d / "prop_done"), "--roster", ROSTER, "--year", "2027",
+        "--out", str(tmp_path / "decision.xlsx"), "--carried", str(carried),
+    )  # fmt: skip
+    run("assignments", "--decision", str(tmp_path / "decision.xlsx"), "--out",
+        str(tmp_path / "gv.xlsx"))  # fmt: skip
+    from dotpha_xl.pipeline.tables import read_assignments
+
+    table = read_assignments(tmp_path / "gv.xlsx", default_settings())
+    assert table.problems == []
+    mine = table.for_cadre("CB101")
+    carried_rows = [a for a in mine if a.carried_from == "2026:A1"]
+    assert [a.title for a in carried_rows] == ["Việc còn dở của năm trước"]
+    # Numbered after CB101's other annual tasks, not over them.
+    numbers = [a.task_no for a in mine if a.section == "A"]
+    assert len(numbers) == len(set(numbers)) > 1

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dotpha_xl.pipeline.review import read_review
-from dotpha_xl.pipeline.tables import read_roster
+from dotpha_xl.pipeline.tables import read_assignments, read_roster
 from dotpha_xl.problems import Problem, has_errors
 from dotpha_xl.settings import Settings
 from dotpha_xl.workbook.atomic import check_output_outside_inputs, write_bytes_atomic
@@ -71,11 +71,21 @@ def _years(start: str, end: str) -> str:
 
 
 def write_decision(
-    proposals_dir: Path, roster_path: Path, year: int, out: Path, settings: Settings
+    proposals_dir: Path,
+    roster_path: Path,
+    year: int,
+    out: Path,
+    settings: Settings,
+    *,
+    carried_path: Path | None = None,
 ) -> DecisionRun:
-    check_output_outside_inputs(out, [proposals_dir, roster_path])
+    """The general summary for the Standing Committee; with ``carried_path`` (a carry-over
+    table, ``dotpha carry-over``), the carried tasks are listed among each cadre's tasks,
+    decided ``giao`` by default (Art. 2.5)."""
+    check_output_outside_inputs(out, [proposals_dir, roster_path, carried_path])
     roster = read_roster(roster_path, settings)
     run = DecisionRun(problems=list(roster.problems))
+    carried_from: dict[str, str] = {}
     by_body: dict[str, list[tuple[str, dict[str, str]]]] = {}
     basis: dict[str, str] = {}
     for path in sorted(proposals_dir.glob("*.xlsx")):
@@ -87,6 +97,38 @@ def write_decision(
         basis.update(found.prefilled.get("basis", {}))
         rows = by_body.setdefault(found.meta.get("body", ""), [])
         rows += [(key, row.values) for key, row in found.rows.items()]
+    if carried_path is not None:
+        table_in = read_assignments(carried_path, settings, roster)
+        run.problems += table_in.problems
+        for a in table_in.rows:
+            if not a.carried_from or a.start_year != year:
+                continue
+            rows = by_body.setdefault(roster.cadres[a.cadre_id].body, [])
+            taken = {k for k, _ in rows if k.startswith(a.cadre_id + ":")}
+            number = a.task_no
+            while f"{a.cadre_id}:{a.section}{number}" in taken:
+                number += 1
+            key = f"{a.cadre_id}:{a.section}{number}"
+            carried_from[key] = a.carried_from
+            basis[key] = a.basis
+            years = (str(a.start_year), str(a.end_year))
+            rows.append(
+                (
+                    key,
+                    {
+                        "task_key": f"{a.section}{number}",
+                        "title": a.title,
+                        "targets": a.targets,
+                        "start_year": years[0],
+                        "end_year": years[1],
+                        "proposed_title": a.title,
+                        "proposed_targets": a.targets,
+                        "proposed_start_year": years[0],
+                        "proposed_end_year": years[1],
+                        "proposal_note": f"Chuyển tiếp từ {a.carried_from} (Điều 2.5)",
+                    },
+                )
+            )
     table: list[ReviewRow] = []
     n = 0
     with_task: set[str] = set()
@@ -178,7 +220,7 @@ def write_decision(
                 empty="Tất cả cán bộ đều có việc được đề xuất.",
             )
         ],
-        prefilled_extra={"basis": basis},
+        prefilled_extra={"basis": basis, "carried_from": carried_from},
     )
     run.file = write_bytes_atomic(out, write_review(spec))
     return run
@@ -233,6 +275,7 @@ def assignments_from_decision(
     year = int(found.meta.get("year", "0") or 0)
     on = decided_on or settings.deadlines["decision"].in_year(year)
     basis = found.prefilled.get("basis", {})
+    carried = found.prefilled.get("carried_from", {})
     numbers: dict[tuple[str, str], int] = {}
     for key, row in found.rows.items():
         v = row.values
@@ -254,7 +297,7 @@ def assignments_from_decision(
                 "basis": basis.get(key, ""),
                 "targets": v["decided_targets"],
                 "assigned_on": on,
-                "carried_from": "",
+                "carried_from": carried.get(key, ""),
                 "title_origin": origin(v["decided_title"], v["proposed_title"], v["title"]),
                 "targets_origin": origin(v["decided_targets"], v["proposed_targets"], v["targets"]),
                 "registered_key": task_key,
