@@ -49,10 +49,10 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("stt", "STT", 5),
     Column("cadre_id", "Mã cán bộ", 8),
     Column("full_name", "Họ và tên", 17),
-    Column("position", "Chức vụ", 19),
-    Column("unit", "Cơ quan, đơn vị", 17),
+    Column("position", "Chức vụ", 16),
+    Column("unit", "Cơ quan, đơn vị", 15),
     Column("task_key", "Mã việc", 6),
-    Column("title", "Tên việc đột phá, đổi mới", 30),
+    Column("title", "Tên việc đột phá, đổi mới", 27),
     Column("expected_to_date", "Dự kiến đến kỳ báo cáo", 10),
     Column("completion_quarter", "Quý", 9),
     Column("completion_year", "Năm", 9),
@@ -74,7 +74,7 @@ RATING_CHOICES: tuple[str, ...] = tuple(reversed(LEVELS))
 #: through the review mechanism (``read_review(path, "body")``).
 PROPOSAL_COLUMNS: tuple[Column, ...] = (
     Column("proposed_rating", "Mức đề xuất", 9),
-    Column("proposal_reason", "Lý do (khi khác mức tính toán)", 24),
+    Column("proposal_reason", "Lý do (khi khác mức tính toán)", 18),
 )
 PROPOSAL_GROUP = ("proposed_rating", "proposal_reason", "Cơ quan thẩm định đề xuất")
 
@@ -272,6 +272,10 @@ def _summary_sheet(
     columns = SUMMARY_COLUMNS + (PROPOSAL_COLUMNS if rated else ())
     last = len(columns)
     set_columns(sheet, fmt, columns)
+    # The report file's name is for the record, not for the page: the column is kept (the
+    # contract reads it) but hidden, so that the table prints larger on A4.
+    file_col = [col.key for col in columns].index("report_file") + 1
+    sheet.set_column(file_col, file_col, 22, None, {"hidden": True})
     sheet.merge_range(0, 1, 0, last, body_name.upper(), fmt["heading_bold"])
     sheet.merge_range(1, 1, 1, last, TITLE, fmt["title"])
     sheet.merge_range(2, 1, 2, last, f"Kỳ báo cáo: {c.period.label_vi}", fmt["subtitle"])
