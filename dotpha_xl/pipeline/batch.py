@@ -25,6 +25,7 @@ import pandas as pd
 
 from dotpha_xl.problems import Problem, has_errors
 from dotpha_xl.settings import Settings
+from dotpha_xl.workbook.contract import ReadOutcome
 
 #: Files per pandera validation in the parent (bounds the frames alive at once).
 BLOCK = 200
@@ -35,7 +36,7 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass
-class FileVerdict:
+class FileVerdict(ReadOutcome):
     """What a batch keeps of one file: enough for the roll-up, the ledger and the messages."""
 
     file: str
@@ -47,19 +48,6 @@ class FileVerdict:
     evaluated: list[dict[str, Any]] = field(default_factory=list)  # reports: one per task
     frame: pd.DataFrame | None = None  # rows awaiting the batch's pandera check
     tree_problems: list[Problem] = field(default_factory=list)  # plans: after pandera's
-
-    @property
-    def cadre_id(self) -> str:
-        return self.meta.get("cadre_id", "")
-
-    @property
-    def period_code(self) -> str:
-        return self.meta.get("period", "")
-
-    @property
-    def year(self) -> int | None:
-        text = self.meta.get("year", "")
-        return int(text) if text.isdigit() else None
 
     @property
     def ok(self) -> bool:

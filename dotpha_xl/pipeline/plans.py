@@ -22,7 +22,14 @@ from dotpha_xl.pipeline.user_text import user_text
 from dotpha_xl.problems import Problem, has_errors, problem
 from dotpha_xl.settings import Settings
 from dotpha_xl.text import PercentError, as_text, parse_percent
-from dotpha_xl.workbook.contract import FormSheet, Source, check_meta, check_prefilled, read_form
+from dotpha_xl.workbook.contract import (
+    FormSheet,
+    ReadOutcome,
+    Source,
+    check_meta,
+    check_prefilled,
+    read_form,
+)
 from dotpha_xl.workbook.plan_form import (
     CHILD_SUM_COLUMN,
     LOCKED_COLUMNS,
@@ -51,7 +58,7 @@ class TaskPlan:
 
 
 @dataclass
-class PlanFile:
+class PlanFile(ReadOutcome):
     file: str
     path: str
     meta: dict[str, str]
@@ -61,15 +68,6 @@ class PlanFile:
     digest: str = ""
     sha256: str = ""  # of the file's bytes, for the intake ledger
     size: int = 0
-
-    @property
-    def cadre_id(self) -> str:
-        return self.meta.get("cadre_id", "")
-
-    @property
-    def year(self) -> int | None:
-        text = self.meta.get("year", "")
-        return int(text) if text.isdigit() else None
 
     @property
     def ok(self) -> bool:

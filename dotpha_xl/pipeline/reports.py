@@ -26,7 +26,7 @@ from dotpha_xl.problems import Problem, has_errors, problem
 from dotpha_xl.settings import Settings
 from dotpha_xl.text import PercentError, as_text, parse_flag, parse_percent, parse_rating
 from dotpha_xl.workbook.atomic import check_output_outside_inputs, write_bytes_atomic
-from dotpha_xl.workbook.contract import Source, check_meta, check_prefilled, read_form
+from dotpha_xl.workbook.contract import ReadOutcome, Source, check_meta, check_prefilled, read_form
 from dotpha_xl.workbook.form_layout import Person
 from dotpha_xl.workbook.plan_form import PlanTask
 from dotpha_xl.workbook.report_form import (
@@ -38,7 +38,7 @@ from dotpha_xl.workbook.report_form import (
 
 
 @dataclass
-class ReportFile:
+class ReportFile(ReadOutcome):
     """A filled report read back: what the cadre typed, the plan it was built on, problems."""
 
     file: str
@@ -55,18 +55,6 @@ class ReportFile:
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""  # of the file's bytes, for the intake ledger
     size: int = 0
-
-    @property
-    def cadre_id(self) -> str:
-        return self.meta.get("cadre_id", "")
-
-    @property
-    def period_code(self) -> str:
-        return self.meta.get("period", "")
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.problems)
 
     def inputs(self) -> ReportInputs:
         return ReportInputs(

@@ -127,8 +127,33 @@ class KeyedRow:
         return all(_blank(self.values.get(c)) for c in columns)
 
 
+class ReadOutcome:
+    """What every file read through the contract tells of itself, from its ``_meta`` and its
+    problems (mixed into ``FormSheet``, ``PlanFile``, ``ReportFile`` and batch verdicts)."""
+
+    meta: dict[str, str]
+    problems: list[Problem]
+
+    @property
+    def cadre_id(self) -> str:
+        return self.meta.get("cadre_id", "")
+
+    @property
+    def period_code(self) -> str:
+        return self.meta.get("period", "")
+
+    @property
+    def year(self) -> int | None:
+        text = self.meta.get("year", "")
+        return int(text) if text.isdigit() else None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
 @dataclass
-class FormSheet:
+class FormSheet(ReadOutcome):
     """What the contract yields of one workbook: its meta, columns and keyed rows."""
 
     file: str
@@ -141,10 +166,6 @@ class FormSheet:
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
     size: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
 
     def cell(self, row: KeyedRow | int, column: str) -> str:
         index = row.index if isinstance(row, KeyedRow) else row
