@@ -192,7 +192,7 @@ def _percent_from_text(raw: str) -> Fraction | None:
     return points
 
 
-def _half_up_units(value: Fraction, places: int) -> int:
+def half_up_units(value: Fraction, places: int) -> int:
     """``value`` × 10**places rounded half away from zero, as an integer."""
     if places < 0:
         raise ValueError("places must be >= 0")
@@ -207,7 +207,7 @@ def round_half_up(value: Fraction, places: int = 2) -> float:
 
     The rounding is exact; the only inexactness is the final conversion to the nearest float.
     """
-    return _half_up_units(value, places) / 10**places  # int / int: correctly rounded
+    return half_up_units(value, places) / 10**places  # int / int: correctly rounded
 
 
 def format_percent(value: Fraction | None, places: int = 2) -> str:
@@ -217,7 +217,7 @@ def format_percent(value: Fraction | None, places: int = 2) -> str:
     """
     if value is None:
         return ""
-    units = _half_up_units(Fraction(value), places)
+    units = half_up_units(Fraction(value), places)
     sign = "-" if units < 0 else ""
     whole, part = divmod(abs(units), 10**places)
     text = str(whole)

@@ -410,3 +410,21 @@ def test_never_raises_on_garbage():
         result = opened_quickly(junk)
         assert result.book is None
         assert len(result.problems) == 1
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b'<?xml version="1.0"?>\n<!-- <a -->' + b" " * 2000,  # a tag-like text in a comment
+        b'<?xml version="1.0"?><?pi <a ?>' + b" " * 2000,  # ... in a processing instruction
+        b"\xef\xbb\xbf<?xml version='1.0'?>\n" + b"\n" * 1500,  # past the first look
+    ],
+)
+def test_entities_after_a_root_like_text_are_refused(tmp_path, prolog):
+    # The first, short look at a part trusts only whitespace and processing instructions
+    # before the root element; anything else is scanned in full.
+    plain = make_xlsx(tmp_path / "ok.xlsx")
+    path = rezip(
+        plain, tmp_path / "lol.xlsx", {"xl/sharedStrings.xml": prolog + BILLION_LAUGHS[22:]}
+    )
+    refused(opened_quickly(path), "xml_entities")

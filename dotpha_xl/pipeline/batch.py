@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from dotpha_xl.pipeline.item_store import ItemStore
 from dotpha_xl.problems import Problem, has_errors
 from dotpha_xl.settings import Settings
 from dotpha_xl.workbook.contract import ReadOutcome
@@ -92,6 +93,7 @@ def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerd
     """``read_report`` without its pandera step; a report of ``period_code`` that reads cleanly so
     far is evaluated here, each task's figures exact, as ``consolidate`` shows them."""
     from dotpha_xl.pipeline.consolidate import item_rows
+    from dotpha_xl.pipeline.item_store import pack_items
     from dotpha_xl.pipeline.reports import evaluate_report, read_report
 
     report = read_report(path, settings, validate=False)
@@ -112,7 +114,7 @@ def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerd
                 "end_year": task.end_year,
                 # the per-node figures are the core's working; nothing downstream shows them
                 "result": dataclasses.replace(outcome, figures={}, figures_raw={}),
-                "items": item_rows(report, task.root),
+                "items": pack_items(item_rows(report, task.root)),  # stored by the batch
                 "fm_reasons": {
                     k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
                 },
@@ -122,17 +124,36 @@ def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerd
     return verdict
 
 
+def plan_identity(path: Path, settings: Settings) -> FileVerdict:
+    """Whose plan a file is and for which year, from its sealed ``_meta`` alone (no cell read):
+    enough to route it; ``ok`` says the file opened and its seal holds."""
+    from dotpha_xl.workbook.contract import read_form
+
+    peek = read_form(path, "plan", limits=settings.limits, meta_only=True)
+    return FileVerdict(peek.file, str(path), _small_meta(peek.meta), list(peek.problems),
+                       peek.sha256, peek.size)  # fmt: skip
+
+
+#: What a worker does with each file of a job, by the kind of batch.
+READERS: dict[str, Callable[..., FileVerdict]] = {
+    "plan": plan_verdict,
+    "plan_identity": plan_identity,
+    "report": report_verdict,
+}
+
+
 def _job(job: tuple[str, Settings, str, list[Path]]) -> list[FileVerdict]:
     kind, settings, period_code, paths = job
-    if kind == "plan":
-        return [plan_verdict(p, settings) for p in paths]
-    return [report_verdict(p, settings, period_code) for p in paths]
+    read = READERS[kind]
+    if kind == "report":
+        return [read(p, settings, period_code) for p in paths]
+    return [read(p, settings) for p in paths]
 
 
 _POOLS: dict[int, Any] = {}
 
 
-def _pool(jobs: int):
+def worker_pool(jobs: int):
     """One pool of ``jobs`` worker processes per process, reused by every batch."""
     if jobs not in _POOLS:
         from concurrent.futures import ProcessPoolExecutor
@@ -151,7 +172,7 @@ def _verdicts(
     if jobs <= 1 or len(paths) < 4 * jobs:
         yield from map(_job, work)
     else:
-        yield from _pool(jobs).map(_job, work)
+        yield from worker_pool(jobs).map(_job, work)
 
 
 def read_batch(
@@ -162,15 +183,24 @@ def read_batch(
     period_code: str = "",
     jobs: int = 1,
     progress: Progress | None = None,
+    item_store: ItemStore | None = None,
 ) -> list[FileVerdict]:
-    """A verdict per file of ``paths`` (``kind`` is ``plan`` or ``report``), in order, with every
-    problem ``read_plan`` / ``read_report`` would give; reports of ``period_code`` evaluated."""
+    """A verdict per file of ``paths`` (``kind`` is ``plan``, ``report`` or ``plan_identity``), in
+    order, with every problem ``read_plan`` / ``read_report`` would give; reports of
+    ``period_code`` evaluated; for ``plan_identity``, only whose plan each file is.
+
+    The item rows of evaluated tasks go to ``item_store`` as they arrive (a fresh one when none
+    is given), so that only where they are stays in memory."""
     from dotpha_xl.pipeline.schemas import PlanRowsSchema, ReportRowsSchema
 
     schema = PlanRowsSchema if kind == "plan" else ReportRowsSchema
     out: list[FileVerdict] = []
     pending: list[FileVerdict] = []
+    store = item_store if item_store is not None else ItemStore()
     for chunk in _verdicts(kind, paths, settings, period_code, jobs):
+        for verdict in chunk:
+            for task in verdict.evaluated:
+                task["items"] = store.add(task["items"])
         out += chunk
         pending += chunk
         if len(pending) >= BLOCK:

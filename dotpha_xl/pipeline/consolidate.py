@@ -19,6 +19,7 @@ from dotpha_xl.domain.evaluate import TaskResult
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.domain.tree import Node
 from dotpha_xl.pipeline.batch import FileVerdict, read_batch
+from dotpha_xl.pipeline.item_store import ItemRow, ItemStore
 from dotpha_xl.pipeline.reports import ReportFile
 from dotpha_xl.pipeline.tables import Cadre, read_assignments, read_roster
 from dotpha_xl.pipeline.tenure import apply_tenure
@@ -26,22 +27,9 @@ from dotpha_xl.pipeline.validate import expand_inputs
 from dotpha_xl.problems import Problem, problem
 from dotpha_xl.settings import Settings
 from dotpha_xl.text import as_text, round_half_up
-from dotpha_xl.workbook.contract import read_form
 
 FLAG_LATE = "late"
 T = TypeVar("T")
-
-
-@dataclass
-class ItemRow:
-    key: str
-    content: str
-    product: str
-    weight: Fraction | None
-    actual_product: str
-    completion: Fraction | None
-    force_majeure: bool
-    fm_reason: str
 
 
 @dataclass
@@ -59,7 +47,7 @@ class TaskRow:
     received: datetime | None
     deadline: date | None
     late: bool
-    items: list[ItemRow] = field(default_factory=list)
+    items: Iterable[ItemRow] = ()  # a list, or StoredItems read back from the item store
     fm_reasons: dict[str, str] = field(default_factory=dict)
     shortfall_reason: str = ""
     tenure: dict[str, Any] = field(default_factory=dict)  # handover figures (pipeline/tenure.py)
@@ -152,6 +140,12 @@ class Consolidation:
     warnings: list[Problem] = field(default_factory=list)  # kept reports with warnings
     problems: list[Problem] = field(default_factory=list)  # of the roster and assignments
     cadres: dict[str, Cadre] = field(default_factory=dict)  # everyone consolidated
+    #: Keeps the file of the tasks' stored item rows while the consolidation is alive; it stays
+    #: with this process (a copy sent elsewhere reads the rows through each task's StoredItems).
+    item_store: ItemStore | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "item_store": None}
 
     def for_body(self, body: str) -> Consolidation:
         return Consolidation(
@@ -164,6 +158,7 @@ class Consolidation:
             warnings=[w for w in self.warnings],
             problems=list(self.problems),
             cadres={k: c for k, c in self.cadres.items() if c.body == body},
+            item_store=self.item_store,
         )
 
     def _body_of(self, cadre_id: str) -> str | None:
@@ -247,7 +242,10 @@ def consolidate(
     (a :class:`dotpha_xl.ledger.Ledger`) when one is given."""
     period = parse_period(period_code)
     roster = read_roster(roster_path, settings)
-    result = Consolidation(period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres))
+    result = Consolidation(
+        period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres),
+        item_store=ItemStore(),
+    )  # fmt: skip
     result.problems += roster.problems
     receipts = read_receipts(receipts_path)
     due = report_deadline(settings, period)
@@ -255,8 +253,9 @@ def consolidate(
     chosen: dict[str, tuple[datetime, FileVerdict]] = {}
     paths = expand_inputs([reports_dir])
     reports = read_batch(
-        "report", paths, settings, period_code=period.code, jobs=jobs, progress=progress
-    )
+        "report", paths, settings, period_code=period.code, jobs=jobs, progress=progress,
+        item_store=result.item_store,
+    )  # fmt: skip
     if ledger is not None:
         ledger.record_files("report", zip(paths, reports, strict=True), period_key="period")
     for path, report in zip(paths, reports, strict=True):
@@ -352,12 +351,14 @@ def _expected_cadres(
     valid plans only, and carry it sealed), so only the ``_meta`` of their plans is read; the
     plans of everyone else are validated in full (and recorded in the ledger)."""
     with_plan: dict[str, bool] = dict.fromkeys(reported, True)
-    to_check: list[Path] = []
-    for path in expand_inputs([plans_dir]):
-        peek = read_form(path, "plan", limits=settings.limits, meta_only=True)
-        this_year = peek.meta.get("year") == str(period.year)
-        if not (peek.meta.get("cadre_id") in reported and this_year and peek.ok):
-            to_check.append(path)
+    paths = expand_inputs([plans_dir])
+    to_check = [
+        path
+        for path, peek in zip(
+            paths, read_batch("plan_identity", paths, settings, jobs=jobs), strict=True
+        )
+        if not (peek.cadre_id in reported and peek.year == period.year and peek.ok)
+    ]
     plans = read_batch("plan", to_check, settings, jobs=jobs)
     if ledger is not None:
         ledger.record_files("plan", zip(to_check, plans, strict=True), period_key="year")
@@ -467,7 +468,8 @@ def _body_workbooks(
     parts = [full.for_body(code) for code in codes]
     if jobs <= 1 or len(codes) < 2:
         return (writer(part, code, settings) for part, code in zip(parts, codes, strict=True))
-    from concurrent.futures import ProcessPoolExecutor
+    from dotpha_xl.pipeline.batch import worker_pool
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(codes))) as pool:
-        return list(pool.map(writer, parts, codes, [settings] * len(codes)))
+    # the readers' pool: no new processes, and each is sent its body's part only (the item rows
+    # stay in the item store, read back by the writer)
+    return list(worker_pool(jobs).map(writer, parts, codes, [settings] * len(codes)))

@@ -18,7 +18,7 @@ from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
 from dotpha_xl.pipeline.consolidate import Consolidation, TaskRow
 from dotpha_xl.pipeline.tenure import tenure_note
 from dotpha_xl.settings import Settings
-from dotpha_xl.text import as_text, round_half_up
+from dotpha_xl.text import as_text, half_up_units
 from dotpha_xl.workbook.contract import FORMS, KEY_MARKER, write_meta
 from dotpha_xl.workbook.form_layout import Column, fit_row, write_header
 from dotpha_xl.workbook.styles import FONT, Formats, new_workbook, print_setup
@@ -99,7 +99,8 @@ def percent_value(value: Fraction | float | None) -> float | None:
     of percent (4 decimals of the fraction), from the exact value."""
     if value is None:
         return None
-    return round_half_up(Fraction(value) / 100, 4)
+    # value / 100 to 4 decimals = value to 2 decimals, / 100: integers, then one division
+    return half_up_units(value, 2) / 10**4
 
 
 def flag_words(flags: Sequence[str]) -> str:
@@ -441,46 +442,68 @@ DETAIL_COLUMNS: tuple[Column, ...] = (
 )
 
 
+#: Rows of one "Chi tiết" sheet before the items go on in "Chi tiết (2)", … (Excel's limit is
+#: 1,048,576 rows a sheet).
+DETAIL_MAX_ROWS = 1_000_000
+DETAIL_FIRST_ROW = 5  # title on 0, header on 2, column numbers on 3, hidden key row on 4
+DETAIL_WRAPPED = ("full_name", "item_key", "content", "product", "actual_product", "fm_reason")
+
+
 def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
-    rows = []
+    """Every item of every task, streamed: the sheet is written row by row in xlsxwriter's
+    constant-memory mode (this sheet alone), so a body's hundreds of thousands of item rows are
+    never all in memory, and each task's rows are read back from the item store in turn."""
+    title = f"CHI TIẾT KẾT QUẢ TỪNG NỘI DUNG CÔNG VIỆC — {c.period.label_vi.upper()}"
+    widths = {column.key: column.width for column in DETAIL_COLUMNS}
+    wrapped_at = [(i, widths[key]) for i, key in enumerate(k.key for k in DETAIL_COLUMNS)
+                  if key in DETAIL_WRAPPED]  # fmt: skip
+    sheet, r = _start_detail_sheet(book, fmt, "Chi tiết", title)
     n = 0
     for task in c.tasks:
+        name = task.cadre.full_name
+        prefix = task.cadre.cadre_id + ":"
         for item in task.items:
+            if r >= DETAIL_MAX_ROWS:
+                print_setup(sheet, repeat_rows=(2, 3))
+                sheet, r = _start_detail_sheet(book, fmt, f"Chi tiết ({n // 1000 + 2})", title)
             n += 1
-            rows.append(
-                (
-                    f"{task.cadre.cadre_id}:{item.key}",
-                    [
-                        n,
-                        task.cadre.full_name,
-                        task.task_key,
-                        item.key,
-                        item.content,
-                        item.product,
-                        item.weight,
-                        item.actual_product,
-                        item.completion,
-                        "x" if item.force_majeure else "",
-                        item.fm_reason,
-                    ],
-                )
-            )
-    simple_sheet(
-        book,
-        fmt,
-        "Chi tiết",
-        f"CHI TIẾT KẾT QUẢ TỪNG NỘI DUNG CÔNG VIỆC — {c.period.label_vi.upper()}",
-        DETAIL_COLUMNS,
-        rows,
-        empty="Chưa có báo cáo hợp lệ nào.",
-        kinds={
-            "stt": "int",
-            "task_key": "center",
-            "weight": "percent",
-            "completion": "percent",
-            "force_majeure": "center",
-        },
-    )
+            values = (n, name, task.task_key, item.key, item.content, item.product, item.weight,
+                      item.actual_product, item.completion, "x" if item.force_majeure else "",
+                      item.fm_reason)  # fmt: skip
+            sheet.write_string(r, 0, prefix + item.key, fmt["key"])
+            sheet.write_number(r, 1, n, fmt["integer"])
+            for col in (2, 4, 5, 6, 8, 11):
+                write_text(sheet, r, col, values[col - 1], fmt["cell"])
+            sheet.write_string(r, 3, task.task_key, fmt["cell_center"])
+            write_percent(sheet, r, 7, item.weight, fmt)
+            write_percent(sheet, r, 9, item.completion, fmt)
+            sheet.write_string(r, 10, values[9], fmt["cell_center"])
+            fit_row(sheet, r, [(values[i] or "", width) for i, width in wrapped_at])
+            r += 1
+    if n == 0:
+        sheet.merge_range(r, 1, r, len(DETAIL_COLUMNS), "Chưa có báo cáo hợp lệ nào.", fmt["note"])
+    print_setup(sheet, repeat_rows=(2, 3))
+
+
+def _start_detail_sheet(book: Any, fmt: Formats, name: str, title: str) -> tuple[Any, int]:
+    """A new item-details sheet in constant-memory mode, its rows written in order: title, one
+    header row (a streamed sheet cannot merge downwards), column numbers, the key row."""
+    book.constant_memory = True  # read by add_worksheet only: the other sheets stay as they are
+    try:
+        sheet = book.add_worksheet(name)
+    finally:
+        book.constant_memory = False
+    last = len(DETAIL_COLUMNS)
+    set_columns(sheet, fmt, DETAIL_COLUMNS)
+    sheet.merge_range(0, 1, 0, last, title, fmt["title"])
+    sheet.set_row(0, 24)
+    for col, column in enumerate(DETAIL_COLUMNS, start=1):
+        sheet.write_string(2, col, column.header, fmt["header"])
+    sheet.set_row(2, 60)
+    for col in range(1, last + 1):
+        sheet.write_number(3, col, col, fmt["header_number"])
+    write_key_row(sheet, fmt, DETAIL_COLUMNS, 4)
+    return sheet, DETAIL_FIRST_ROW
 
 
 def _missing_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:

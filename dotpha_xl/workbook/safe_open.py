@@ -35,6 +35,9 @@ BYTES_NAME = "<bytes>"
 
 #: How much of each XML part is scanned for ``<!DOCTYPE`` / ``<!ENTITY``.
 XML_SCAN_BYTES = 65536
+#: A first, short look at each XML part: enough to reach the root element of any part a
+#: spreadsheet program writes, so the long scan is needed only for a part with a long prolog.
+XML_FIRST_LOOK = 1024
 #: Size of the reads of a file or stream.
 READ_CHUNK = 1024 * 1024
 #: Parts whose declared size is at most this may compress as well as they like.
@@ -305,9 +308,29 @@ def _check_xml(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], kind: s
         lowered = entry.filename.lower()
         if entry.is_dir() or not lowered.endswith((".xml", ".rels")):
             continue
-        head = _head(archive, entry.filename)
-        if _declares_entities(head):
-            raise _Refused(problem("xml_entities", value=entry.filename[:80]), kind)
+        with archive.open(entry.filename) as part:
+            head = part.read(XML_FIRST_LOOK)
+            if not _safe_prolog(head):
+                head += part.read(XML_SCAN_BYTES - len(head))
+                if _declares_entities(head):
+                    raise _Refused(problem("xml_entities", value=entry.filename[:80]), kind)
+
+
+def _safe_prolog(head: bytes) -> bool:
+    """Whether a part's first bytes, in UTF-8, reach its root element through nothing but
+    whitespace and processing instructions (``<?xml ...?>``): the usual case.  Anything else
+    (a DOCTYPE, a comment, another encoding, a long prolog) gets the full scan."""
+    pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while pos < len(head) and head[pos] in b" \t\r\n":
+            pos += 1
+        if head.startswith(b"<?", pos):
+            end = head.find(b"?>", pos + 2)
+            if end < 0:
+                return False
+            pos = end + 2
+            continue
+        return _ROOT_TAG.match(head, pos) is not None
 
 
 def _declares_entities(head: bytes) -> bool:
