@@ -332,3 +332,35 @@ def test_body_without_any_report(sample):
     _, rows = contract_rows(book["Tổng hợp"])
     assert rows == {}
     assert len(book["Biểu đồ"]._charts) == 2
+
+
+def test_item_details_stream_every_item_once_and_go_on_in_a_new_sheet(sample, monkeypatch):
+    # "Chi tiết" is written row by row in constant-memory mode from the item store; past the
+    # row limit (made small here) the items go on in "Chi tiết (2)", "Chi tiết (3)", ...
+    from dotpha_xl.workbook import body_workbook
+
+    c = sample["2027"]
+    body = c.cadres["CB113"].body
+    expected = [
+        (f"{t.cadre.cadre_id}:{i.key}", i.content, i.completion)
+        for t in c.tasks
+        if t.cadre.body == body
+        for i in t.items
+    ]
+    limit = body_workbook.DETAIL_FIRST_ROW + 40
+    monkeypatch.setattr(body_workbook, "DETAIL_MAX_ROWS", limit)
+    book = openpyxl.load_workbook(io.BytesIO(write_body_workbook(c, body, default_settings())))
+    parts = [n for n in book.sheetnames if n.startswith("Chi tiết")]
+    assert len(parts) == -(-len(expected) // 40) > 1
+    assert parts[1:] == [f"Chi tiết ({k})" for k in range(2, len(parts) + 1)]
+    found = []
+    for name in parts:
+        columns, _ = contract_rows(book[name])
+        grid = list(book[name].iter_rows(values_only=True))[body_workbook.DETAIL_FIRST_ROW :]
+        assert len(grid) <= 40
+        found += [(r[0], r[columns["content"]], r[columns["completion"]]) for r in grid]
+    assert [f[0] for f in found] == [e[0] for e in expected]
+    assert [f[1] for f in found] == [e[1] for e in expected]
+    assert [f[2] for f in found] == [
+        None if e[2] is None else pytest.approx(float(e[2]) / 100, abs=5e-5) for e in expected
+    ]

@@ -458,14 +458,15 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
     wrapped_at = [(i, widths[key]) for i, key in enumerate(k.key for k in DETAIL_COLUMNS)
                   if key in DETAIL_WRAPPED]  # fmt: skip
     sheet, r = _start_detail_sheet(book, fmt, "Chi tiết", title)
-    n = 0
+    n = sheets = 0
     for task in c.tasks:
         name = task.cadre.full_name
         prefix = task.cadre.cadre_id + ":"
         for item in task.items:
             if r >= DETAIL_MAX_ROWS:
                 print_setup(sheet, repeat_rows=(2, 3))
-                sheet, r = _start_detail_sheet(book, fmt, f"Chi tiết ({n // 1000 + 2})", title)
+                sheets += 1
+                sheet, r = _start_detail_sheet(book, fmt, f"Chi tiết ({sheets + 1})", title)
             n += 1
             values = (n, name, task.task_key, item.key, item.content, item.product, item.weight,
                       item.actual_product, item.completion, "x" if item.force_majeure else "",
