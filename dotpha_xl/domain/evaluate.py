@@ -16,7 +16,7 @@ from fractions import Fraction
 from dotpha_xl.domain.keys import NodeKey
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, RatingThresholds, compare_self_rating, rate
-from dotpha_xl.domain.rollup import Figures, expected_completions, roll_up
+from dotpha_xl.domain.rollup import Figures, completion_of, expected_completions, roll_up
 from dotpha_xl.domain.tree import Node
 
 #: Flag codes a task result may carry (consolidation adds ``late``).
@@ -83,6 +83,16 @@ def year_node_key(task_root: Node, start_year: int, year: int) -> NodeKey | None
     return wanted if any(c.key == wanted for c in task_root.children) else None
 
 
+def _year_node(task_root: Node, start_year: int, year: int) -> Node | None:
+    """The node :func:`year_node_key` names, itself."""
+    key = year_node_key(task_root, start_year, year)
+    if key is None:
+        return None
+    if key == task_root.key:
+        return task_root
+    return next(c for c in reversed(task_root.children) if c.key == key)
+
+
 def evaluate_task(
     root: Node,
     start_year: int,
@@ -94,16 +104,21 @@ def evaluate_task(
     thresholds: RatingThresholds = DEFAULT_THRESHOLDS,
 ) -> TaskResult:
     """Every figure a report of ``period`` shows for one task, exact."""
-    fm = tuple(k for k in (str(i.key) for i in root.items()) if k in set(force_majeure))
+    wanted = force_majeure if isinstance(force_majeure, (set, frozenset)) else set(force_majeure)
+    fm = tuple(k for k in (str(i.key) for i in root.items()) if k in wanted) if wanted else ()
     adjusted = roll_up(root, completions, fm)
     raw = roll_up(root, completions) if fm else adjusted  # nothing left out: the same sums
-    expected = roll_up(root, expected_completions(root, period.end, start_year), fm)
 
-    year_key = year_node_key(root, start_year, period.year)
+    year_node = _year_node(root, start_year, period.year)
+    year_key = year_node.key if year_node is not None else None
     year = str(year_key) if year_key else None
     quarter = None
-    if year_key is not None:
+    expected_to_date = None
+    if year_node is not None:
         quarter = str(year_key.child((period.end.month - 1) // 3 + 1))
+        # Only the year's expected figure is shown: roll up its subtree alone.
+        expected = expected_completions(year_node, period.end, start_year)
+        expected_to_date = completion_of(year_node, expected, fm)
 
     def pick(figs: Mapping[str, Figures], key: str | None) -> Fraction | None:
         return figs[key].completion if key is not None and key in figs else None
@@ -142,7 +157,7 @@ def evaluate_task(
         period=period.code,
         start_year=start_year,
         end_year=end_year,
-        expected_to_date=pick(expected, year),
+        expected_to_date=expected_to_date,
         completion_quarter=pick(adjusted, quarter),
         completion_year=completion_year,
         completion_year_raw=completion_year_raw,

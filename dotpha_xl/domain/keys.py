@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 TASK = "task"
 YEAR = "year"
@@ -56,15 +57,35 @@ class NodeKey:
         return f"{self.section}{self.task}"
 
     def parent(self) -> NodeKey | None:
+        # Memoised on the instance (keys are immutable; ``parse_key`` hands out shared ones).
+        memo = self.__dict__
+        try:
+            return memo["_parent"]
+        except KeyError:
+            pass
+        out: NodeKey | None = None
         if self.item is not None:
-            return NodeKey(self.section, self.task, self.year, self.quarter, self.month)
-        if self.month is not None:
-            return NodeKey(self.section, self.task, self.year, self.quarter)
-        if self.quarter is not None:
-            return NodeKey(self.section, self.task, self.year)
-        if self.year is not None:
-            return NodeKey(self.section, self.task)
-        return None
+            out = NodeKey(self.section, self.task, self.year, self.quarter, self.month)
+        elif self.month is not None:
+            out = NodeKey(self.section, self.task, self.year, self.quarter)
+        elif self.quarter is not None:
+            out = NodeKey(self.section, self.task, self.year)
+        elif self.year is not None:
+            out = NodeKey(self.section, self.task)
+        memo["_parent"] = out
+        return out
+
+    def plan_order(self) -> tuple[object, ...]:
+        """Sort key of plan order: parents before children, siblings by number."""
+        memo = self.__dict__
+        try:
+            return memo["_order"]
+        except KeyError:
+            pass
+        parts = (self.year, self.quarter, self.month, self.item)
+        out = (self.section, self.task, *(-1 if p is None else p for p in parts))
+        memo["_order"] = out
+        return out
 
     def child(self, index: int) -> NodeKey:
         """The key of this node's child number ``index`` (1-based)."""
@@ -81,6 +102,13 @@ class NodeKey:
         raise ValueError(f"an item has no children: {self}")
 
     def __str__(self) -> str:
+        # The text is made once per key and kept on the instance (outside the dataclass fields,
+        # so equality, order and hashing are untouched); row keys are turned into text a lot.
+        memo = self.__dict__
+        try:
+            return memo["_text"]
+        except KeyError:
+            pass
         out = f"{self.section}{self.task}"
         if self.year is not None:
             out += f".Y{self.year}"
@@ -90,12 +118,23 @@ class NodeKey:
             out += f".M{self.month}"
         if self.item is not None:
             out += f".I{self.item}"
+        memo["_text"] = out
         return out
 
 
 def parse_key(text: str) -> NodeKey:
-    """Parse a row key; raise ``ValueError`` if it does not follow the grammar."""
-    match = _KEY.match(text.strip()) if isinstance(text, str) else None
+    """Parse a row key; raise ``ValueError`` if it does not follow the grammar.
+
+    Keys repeat across files, so parses are cached: equal texts give the same (immutable) key.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"not a plan row key: {text!r}")
+    return _parse_key(text)
+
+
+@lru_cache(maxsize=8192)
+def _parse_key(text: str) -> NodeKey:
+    match = _KEY.match(text.strip())
     if not match:
         raise ValueError(f"not a plan row key: {text!r}")
     g = match.groupdict()

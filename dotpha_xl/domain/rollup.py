@@ -15,8 +15,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 
-from dotpha_xl.domain.keys import ITEM, MONTH, QUARTER, TASK, YEAR
+from dotpha_xl.domain.keys import MONTH, QUARTER, TASK, YEAR
 from dotpha_xl.domain.tree import HUNDRED, Node, item_calendar_month
 
 ZERO = Fraction(0)
@@ -45,6 +46,9 @@ class Figures:
         return self.weight * self.completion / HUNDRED
 
 
+_PENDING: Figures = Figures(None, ZERO)  # a place held in ``roll_up``'s result, always filled
+
+
 def roll_up(
     root: Node,
     completions: Mapping[str, Fraction],
@@ -54,38 +58,110 @@ def roll_up(
 
     ``completions`` maps item keys to their completion in percent (a missing item counts 0);
     ``left_out`` holds the keys of items marked force majeure.
+
+    The sums are kept as integer numerator/denominator pairs and made into one ``Fraction`` per
+    node at the end: exactly the same figures as summing ``Fraction`` by ``Fraction``, without
+    reducing by a gcd at every step.
     """
-    completion: dict[str, Fraction | None] = {}
-    root_key = str(root.key)
-    weight: dict[str, Fraction] = {root_key: HUNDRED}
-    order: list[str] = []  # the keys in ``root.walk()`` order, each made once
+    out: dict[str, Figures] = {}
+    left = left_out if isinstance(left_out, (set, frozenset)) else frozenset(left_out)
+    get = completions.get
 
     def visit(node: Node, key: str) -> Fraction | None:
-        order.append(key)
-        value: Fraction | None
-        if node.level == ITEM:
-            value = None if key in left_out else completions.get(key, ZERO)
-        elif not node.children:  # a node of weight 0 may have none
-            value = ZERO
+        out[key] = _PENDING  # holds the key's place in walk order; its parent fills it in
+        if node.key.item is not None:
+            return None if key in left else get(key, ZERO)
+        if not node.children:  # a node of weight 0 may have none
+            return ZERO
+        kids = []
+        tn, td = 0, 1  # Σ weight of the children not left out
+        sn, sd = 0, 1  # Σ weight × completion of the same
+        for child in node.children:
+            k = str(child.key)
+            if child.key.item is not None:  # an item, inline: most nodes are
+                out[k] = _PENDING
+                v = None if k in left else get(k, ZERO)
+            else:
+                v = visit(child, k)
+            w = child.weight
+            kids.append((k, w, v))
+            if v is None:
+                continue
+            wn, wd = w.numerator, w.denominator
+            if wd == td:
+                tn += wn
+            else:
+                tn, td = tn * wd + wn * td, td * wd
+            pn, pd = wn * v.numerator, wd * v.denominator
+            if pd == sd:
+                sn += pn
+            else:
+                sn, sd = sn * pd + pn * sd, sd * pd
+        if tn == 0:  # every child left out, or only children of weight 0 left
+            for k, _, v in kids:
+                out[k] = Figures(v, ZERO)
+            return None
+        if tn == 100 * td:  # nothing to scale: the effective weights are the plan's
+            for k, w, v in kids:
+                out[k] = Figures(v, ZERO if v is None else _fraction(w))
         else:
-            values = [(child, str(child.key)) for child in node.children]
-            values = [(child, k, visit(child, k)) for child, k in values]
-            total = sum((c.weight for c, _, v in values if v is not None), ZERO)
-            value = None if total == 0 else ZERO
-            weighted = ZERO  # Σ weight × completion; divided by the total once, exactly
-            for child, k, child_value in values:
-                if value is None or child_value is None:
-                    weight[k] = ZERO
-                    continue
-                weight[k] = child.weight * HUNDRED / total
-                weighted += child.weight * child_value
-            if value is not None:
-                value = weighted / total
-        completion[key] = value
-        return value
+            for k, w, v in kids:
+                weight = ZERO if v is None else Fraction(w.numerator * 100 * td, w.denominator * tn)
+                out[k] = Figures(v, weight)
+        return Fraction(sn * td, sd * tn)
 
-    visit(root, root_key)
-    return {k: Figures(completion[k], weight[k]) for k in order}
+    root_key = str(root.key)
+    out[root_key] = Figures(visit(root, root_key), HUNDRED)
+    return out
+
+
+def completion_of(
+    node: Node,
+    completions: Mapping[str, Fraction],
+    left_out: Collection[str] = (),
+) -> Fraction | None:
+    """``roll_up(node, completions, left_out)[str(node.key)].completion``, without the rest.
+
+    A node's completion depends on its own subtree only, so this is also its completion in the
+    roll-up of any tree holding it.
+    """
+    left = left_out if isinstance(left_out, (set, frozenset)) else frozenset(left_out)
+    get = completions.get
+
+    def visit(node: Node) -> Fraction | None:
+        if node.key.item is not None:
+            key = str(node.key)
+            return None if key in left else get(key, ZERO)
+        if not node.children:
+            return ZERO
+        tn, td = 0, 1
+        sn, sd = 0, 1
+        for child in node.children:
+            if child.key.item is not None:  # an item, inline: most nodes are
+                k = str(child.key)
+                v = None if k in left else get(k, ZERO)
+            else:
+                v = visit(child)
+            if v is None:
+                continue
+            w = child.weight
+            wn, wd = w.numerator, w.denominator
+            if wd == td:
+                tn += wn
+            else:
+                tn, td = tn * wd + wn * td, td * wd
+            pn, pd = wn * v.numerator, wd * v.denominator
+            if pd == sd:
+                sn += pn
+            else:
+                sn, sd = sn * pd + pn * sd, sd * pd
+        return None if tn == 0 else Fraction(sn * td, sd * tn)
+
+    return visit(node)
+
+
+def _fraction(value: Fraction | int) -> Fraction:
+    return value if type(value) is Fraction else Fraction(value)
 
 
 def expected_completions(root: Node, as_of: date, start_year: int) -> dict[str, Fraction]:
@@ -93,9 +169,13 @@ def expected_completions(root: Node, as_of: date, start_year: int) -> dict[str, 
     out: dict[str, Fraction] = {}
     for item in root.items():
         year, month = item_calendar_month(item.key, start_year)
-        month_end = date(year, month, calendar.monthrange(year, month)[1])
-        out[str(item.key)] = HUNDRED if month_end <= as_of else ZERO
+        out[str(item.key)] = HUNDRED if _month_end(year, month) <= as_of else ZERO
     return out
+
+
+@lru_cache(maxsize=1024)
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 #: The official columns of forms 02 and 03, by the level whose figure each shows.

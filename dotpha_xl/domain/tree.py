@@ -9,7 +9,7 @@ weights: children whose sum lies within the tolerance of 100 are scaled to exact
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from dotpha_xl.domain.keys import ITEM, MONTH, QUARTER, TASK, YEAR, NodeKey, parse_key
@@ -37,12 +37,23 @@ class Node:
 
     def walk(self) -> Iterable[Node]:
         """This node and every node below it, parents before children, in plan order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            if node.children:
+                stack.extend(reversed(node.children))
 
     def items(self) -> list[Node]:
-        return [n for n in self.walk() if n.level == ITEM]
+        out: list[Node] = []
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            if node.key.item is not None:
+                out.append(node)
+            if node.children:
+                stack.extend(reversed(node.children))
+        return out
 
     def find(self, key: str | NodeKey) -> Node | None:
         wanted = parse_key(key) if isinstance(key, str) else key
@@ -115,7 +126,8 @@ def even_split(parts: int) -> list[Fraction]:
 
 def build_tree(rows: Iterable[PlanRow]) -> tuple[dict[str, Node], list[Problem]]:
     """Assemble task trees from keyed rows (any order); bad or duplicate keys are problems."""
-    nodes: dict[NodeKey, Node] = {}
+    # Nodes by the text of their key: one text per key, and texts hash faster than keys.
+    nodes: dict[str, Node] = {}
     problems: list[Problem] = []
     for row in rows:
         try:
@@ -123,27 +135,28 @@ def build_tree(rows: Iterable[PlanRow]) -> tuple[dict[str, Node], list[Problem]]
         except ValueError:
             problems.append(problem("unknown_key", value=row.key, node=row.key))
             continue
-        if key in nodes:
+        name = str(key)
+        if name in nodes:
             problems.append(problem("duplicate_key", value=row.key, node=row.key))
             continue
-        nodes[key] = Node(key, row.weight, row.content, row.product)
+        nodes[name] = Node(key, row.weight, row.content, row.product)
     roots: dict[str, Node] = {}
-    for key in sorted(nodes, key=_order):
-        node = nodes[key]
+    for node in sorted(nodes.values(), key=_node_order):
+        key = node.key
         parent_key = key.parent()
         if parent_key is None:
             roots[key.task_key] = node
-        elif parent_key in nodes:
-            nodes[parent_key].children.append(node)
+            continue
+        parent = nodes.get(str(parent_key))
+        if parent is not None:
+            parent.children.append(node)
         else:
             problems.append(problem("unknown_key", value=str(key), node=str(key)))
     return roots, problems
 
 
-def _order(key: NodeKey) -> tuple[object, ...]:
-    """Plan order: parents before children, siblings by number."""
-    parts = (key.year, key.quarter, key.month, key.item)
-    return (key.section, key.task, *(-1 if p is None else p for p in parts))
+def _node_order(node: Node) -> tuple[object, ...]:
+    return node.key.plan_order()
 
 
 def check_tree(root: Node, tolerance: Fraction = DEFAULT_TOLERANCE) -> tuple[Node, list[Problem]]:
@@ -159,39 +172,68 @@ def check_tree(root: Node, tolerance: Fraction = DEFAULT_TOLERANCE) -> tuple[Nod
     return clean, problems
 
 
+#: Weight types whose exact numerator and denominator the checks can add up as integers.
+_RATIONAL = (Fraction, int)
+
+
 def _check_node(node: Node, tolerance: Fraction, problems: list[Problem]) -> Node:
-    name = str(node.key)
-    if node.level == ITEM:
-        return replace(node, children=[])
+    if node.key.item is not None:
+        return _copy(node, node.weight, [])
     kept: list[Node] = []
+    exact = True  # every kept weight a Fraction or int: their sum is kept as tn / td
+    tn, td = 0, 1
     for child in node.children:
-        if child.level == ITEM and child.weight is None and not child.content and not child.product:
+        is_item = child.key.item is not None
+        weight = child.weight
+        if is_item and weight is None and not child.content and not child.product:
             continue  # a blank item row of the template
-        if child.weight is None:
+        if weight is None:
             problems.append(problem("weight_missing", node=str(child.key)))
             continue
-        if not 0 <= child.weight <= HUNDRED:
-            problems.append(
-                problem("weight_out_of_range", value=_pct(child.weight), node=str(child.key))
-            )
-            continue
-        if child.level == ITEM and child.weight > 0 and not child.content:
+        if type(weight) in _RATIONAL:
+            n, d = weight.numerator, weight.denominator
+            if not 0 <= n <= 100 * d:
+                problems.append(
+                    problem("weight_out_of_range", value=_pct(weight), node=str(child.key))
+                )
+                continue
+            if d == td:
+                tn += n
+            else:
+                tn, td = tn * d + n * td, td * d
+            positive, zero = n > 0, n == 0
+        else:
+            exact = False
+            if not 0 <= weight <= HUNDRED:
+                problems.append(
+                    problem("weight_out_of_range", value=_pct(weight), node=str(child.key))
+                )
+                continue
+            positive, zero = weight > 0, weight == 0
+        if is_item and positive and not child.content:
             problems.append(problem("item_without_content", node=str(child.key)))
-        if child.weight == 0:  # contributes nothing: kept as typed, not checked below
+        if zero:  # contributes nothing: kept as typed, not checked below
             kept.append(_without_blank_items(child))
             continue
         kept.append(_check_node(child, tolerance, problems))
     if not kept:
         shown = _pct(node.weight if node.weight is not None else HUNDRED)
-        problems.append(problem("node_without_items", value=shown, node=name))
-        return replace(node, children=kept)
-    total = sum((c.weight for c in kept), Fraction(0))
+        problems.append(problem("node_without_items", value=shown, node=str(node.key)))
+        return _copy(node, node.weight, kept)
+    if exact and tn == 100 * td and tolerance >= 0:  # the common case: nothing to scale
+        return _copy(node, node.weight, kept)
+    total = Fraction(tn, td) if exact else sum((c.weight for c in kept), Fraction(0))
     if abs(total - HUNDRED) > tolerance:
-        problems.append(problem("weight_sum_not_100", value=_pct(total), node=name))
-        return replace(node, children=kept)
+        problems.append(problem("weight_sum_not_100", value=_pct(total), node=str(node.key)))
+        return _copy(node, node.weight, kept)
     if total != HUNDRED:
-        kept = [replace(c, weight=c.weight * HUNDRED / total) for c in kept]
-    return replace(node, children=kept)
+        kept = [_copy(c, c.weight * HUNDRED / total, c.children) for c in kept]
+    return _copy(node, node.weight, kept)
+
+
+def _copy(node: Node, weight: Fraction | None, children: list[Node]) -> Node:
+    """``dataclasses.replace(node, weight=weight, children=children)``, without its overhead."""
+    return Node(node.key, weight, node.content, node.product, children)
 
 
 def _without_blank_items(node: Node) -> Node:
@@ -199,10 +241,10 @@ def _without_blank_items(node: Node) -> Node:
     children = [
         _without_blank_items(c)
         for c in node.children
-        if not (c.level == ITEM and c.weight is None and not c.content and not c.product)
+        if not (c.key.item is not None and c.weight is None and not c.content and not c.product)
     ]
     weight = node.weight if node.weight is not None else Fraction(0)
-    return replace(node, weight=weight, children=children)
+    return _copy(node, weight, children)
 
 
 def _pct(value: Fraction | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -286,10 +287,14 @@ def read_report(
     return report
 
 
+#: Weight texts of the sealed plans ("25", "3333/100") repeat across reports: parse each once.
+_weight = lru_cache(maxsize=4096, typed=True)(Fraction)
+
+
 def _plan_of(prefilled: dict, settings: Settings) -> dict[str, TaskPlan]:
     """The plan sealed in the report's ``_meta``, rebuilt and checked with the core."""
     rows = [
-        PlanRow(key, Fraction(w) if w else None, content, product)
+        PlanRow(key, _weight(w) if w else None, content, product)
         for key, (w, content, product) in prefilled["tree"].items()
     ]
     roots, _ = build_tree(rows)
