@@ -364,3 +364,15 @@ def test_item_details_stream_every_item_once_and_go_on_in_a_new_sheet(sample, mo
     assert [f[2] for f in found] == [
         None if e[2] is None else pytest.approx(float(e[2]) / 100, abs=5e-5) for e in expected
     ]
+
+
+@pytest.mark.parametrize("period", ["2027", "2027-Q2"])
+def test_streamed_json_is_the_json_of_the_consolidation_byte_for_byte(sample, period):
+    import json
+
+    c = sample[period]
+    whole = json.dumps(c.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    assert b"".join(c.json_chunks()) == whole
+    empty = c.for_body("TC")
+    empty.tasks = []
+    assert json.loads(b"".join(empty.json_chunks()))["tasks"] == []

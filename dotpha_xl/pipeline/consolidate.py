@@ -7,7 +7,8 @@ The result is a plain value (``Consolidation``); writers turn it into workbooks 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
@@ -22,7 +23,7 @@ from dotpha_xl.pipeline.batch import FileVerdict, read_batch
 from dotpha_xl.pipeline.item_store import ItemRow, ItemStore
 from dotpha_xl.pipeline.reports import ReportFile
 from dotpha_xl.pipeline.tables import Cadre, read_assignments, read_roster
-from dotpha_xl.pipeline.tenure import apply_tenure
+from dotpha_xl.pipeline.tenure import apply_tenure, unfinished_items
 from dotpha_xl.pipeline.validate import expand_inputs
 from dotpha_xl.problems import Problem, problem
 from dotpha_xl.settings import Settings
@@ -86,6 +87,8 @@ class TaskRow:
             "report_file": self.report_file,
             "received": self.received.isoformat(timespec="seconds") if self.received else None,
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            # read back from the item store now, not kept: what a carry-over lists
+            "unfinished_items": unfinished_items(self),
             **self.tenure,
         }
 
@@ -166,6 +169,31 @@ class Consolidation:
         return cadre.body if cadre else None
 
     def to_json(self) -> dict[str, Any]:
+        tasks = [t.to_json() for t in self.tasks]
+        return {**self._json_head(), "tasks": tasks, **self._json_lists()}
+
+    def json_chunks(self) -> Iterator[bytes]:
+        """``json.dumps(self.to_json(), ensure_ascii=False, indent=2)`` in UTF-8, byte for byte,
+        made one task at a time so that the tasks' objects never all sit in memory."""
+        head, lists = self._json_head(), self._json_lists()
+        parts = [*head.items(), ("tasks", None), *lists.items()]
+        yield b"{\n"
+        for n, (key, value) in enumerate(parts):
+            yield f"  {json.dumps(key)}: ".encode()
+            if key != "tasks":
+                yield _indented(value, 2)
+            elif not self.tasks:
+                yield b"[]"
+            else:
+                yield b"[\n"
+                for i, task in enumerate(self.tasks):
+                    yield b"    " + _indented(task.to_json(), 4)
+                    yield b",\n" if i < len(self.tasks) - 1 else b"\n"
+                yield b"  ]"
+            yield b",\n" if n < len(parts) - 1 else b"\n"
+        yield b"}"
+
+    def _json_head(self) -> dict[str, Any]:
         return {
             "period": self.period.code,
             "period_kind": self.period.kind,
@@ -181,11 +209,19 @@ class Consolidation:
                 }
                 for c in self.cadres.values()
             ],
-            "tasks": [t.to_json() for t in self.tasks],
+        }
+
+    def _json_lists(self) -> dict[str, Any]:
+        return {
             "missing": [m.to_json() for m in self.missing],
             "rejected": [r.to_json() for r in self.rejected],
             "superseded": [s.to_json() for s in self.superseded],
         }
+
+
+def _indented(value: Any, by: int) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + " " * by).encode("utf-8")
 
 
 def _num(value: Fraction | None) -> float | None:
@@ -402,8 +438,6 @@ def consolidate_to(
 ) -> ConsolidationRun:
     """Consolidate, then write one workbook per reviewing body (or only ``body``) and the
     JSON into ``out_dir`` (nothing is written when it is ``None``: a dry run)."""
-    import json
-
     from dotpha_xl.text import ascii_slug
     from dotpha_xl.workbook import body_workbook
     from dotpha_xl.workbook.atomic import (
@@ -437,7 +471,6 @@ def consolidate_to(
     )
     shown = full.for_body(body) if body else full
     run = ConsolidationRun(shown)
-    data = json.dumps(shown.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
     if out_dir is not None:
         # Staged beside out_dir and moved into place only when every workbook is ready: an
         # interrupted run leaves no partial output.
@@ -450,10 +483,18 @@ def consolidate_to(
                 strict=True,
             ):
                 run.files.append(stage.write(f"{code}_tong_hop_{period}.xlsx", workbook))
-            run.files.append(stage.write(f"consolidation_{period}.json", data))
+            run.files.append(stage.write(f"consolidation_{period}.json", shown.json_chunks()))
     if json_path is not None:
+        made = run.files[-1] if out_dir is not None else None
+        data = _file_chunks(made) if made is not None else shown.json_chunks()
         run.files.insert(0, write_bytes_atomic(json_path, data))
     return run
+
+
+def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        while chunk := f.read(size):
+            yield chunk
 
 
 def _body_workbooks(

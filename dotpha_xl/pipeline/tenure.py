@@ -135,8 +135,6 @@ def apply_tenure(
     from dotpha_xl.pipeline.reports import evaluate_report, read_report
 
     period = result.period
-    for row in result.tasks:
-        row.tenure["unfinished_items"] = unfinished_items(row)
     leavers = {cid: c for cid, c in roster.cadres.items() if left_during(c, period)}
     if not leavers:
         return set()
@@ -184,7 +182,6 @@ def apply_tenure(
                 shortfall_reason=report.shortfall_reasons.get(key, ""),
             )
             row.tenure = {
-                "unfinished_items": unfinished_items(row),
                 "handover_on": cadre.left_on.isoformat(),
                 "attainment": _num(h.attainment),
             }

@@ -6,20 +6,22 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 
 class UnsafeOutput(ValueError):
     """An output would land inside an input folder or over an input file."""
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+def write_bytes_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write ``data`` (bytes, or chunks of bytes) to ``path`` through a temporary file in the
+    same folder and a rename."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -27,6 +29,13 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _write_all(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    if isinstance(data, bytes | bytearray | memoryview):
+        handle.write(data)
+    else:
+        handle.writelines(data)
 
 
 def check_output_outside_inputs(out: str | Path, inputs: Iterable[str | Path]) -> None:
@@ -64,12 +73,13 @@ class StagedOutputs:
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=parent))
         return self
 
-    def write(self, name: str, data: bytes) -> Path:
-        """Stage ``data`` for ``out_dir / name``; return the final path."""
+    def write(self, name: str, data: bytes | Iterable[bytes]) -> Path:
+        """Stage ``data`` (bytes, or chunks of bytes) for ``out_dir / name``; return the final
+        path."""
         assert self.folder is not None, "use StagedOutputs in a with block"
         staged = self.folder / name
         with staged.open("wb") as handle:
-            handle.write(data)
+            _write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         target = self.out_dir / name
