@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from dotpha_xl.text import ascii_slug
 from dotpha_xl.workbook.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.workbook.plan_form import Person, PlanTask, write_plan
 from dotpha_xl.workbook.tenure_tables import read_carried_items
+
+WRITERS = 4  # threads writing the finished workbooks to disk
 
 
 @dataclass
@@ -83,10 +87,21 @@ def generate_plans(
         targets.append(
             out_dir / output_name(cadre.cadre_id, cadre.full_name, "ke_hoach", str(year))
         )
-    for n, (target, data) in enumerate(zip(targets, _written(work, jobs), strict=True), 1):
-        result.files.append(write_bytes_atomic(target, data))
-        if progress is not None:
-            progress(n, len(targets))
+    # A few threads write (and sync) the files while the next workbooks are made, so the waits
+    # on the disk overlap; the files are listed and reported in order all the same.
+    with ThreadPoolExecutor(max_workers=WRITERS) as writers:
+        pending: deque[Future[Path]] = deque()
+
+        def settle(keep: int) -> None:
+            while len(pending) > keep or (pending and pending[0].done()):
+                result.files.append(pending.popleft().result())
+                if progress is not None:
+                    progress(len(result.files), len(targets))
+
+        for target, data in zip(targets, _written(work, jobs), strict=True):
+            pending.append(writers.submit(write_bytes_atomic, target, data))
+            settle(keep=4 * WRITERS)
+        settle(keep=0)
     return result
 
 

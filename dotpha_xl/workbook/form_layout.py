@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from dotpha_xl.workbook.contract import KEY_MARKER
+from dotpha_xl.workbook.contract import KEY_MARKER, cell_name
 from dotpha_xl.workbook.styles import Formats
 
 HEADER_FIRST_ROW = 6
@@ -96,27 +97,40 @@ def write_percent_input(
 ) -> None:
     """An unlocked percent cell (``value`` in percent points, or blank) that accepts 0–100 %,
     with Vietnamese input and error messages."""
+    write_percent_value(sheet, fmt, r, c, value)
+    validate_percent(sheet, [(r, c)], title=title, message=message, error=error)
+
+
+def write_percent_value(sheet: Any, fmt: Formats, r: int, c: int, value: Any) -> None:
+    """An unlocked percent cell (``value`` in percent points, or blank), not yet validated."""
     if value is None:
         sheet.write_blank(r, c, None, fmt["input_percent"])
     else:
         sheet.write_number(r, c, float(value / 100), fmt["input_percent"])
-    sheet.data_validation(
-        r,
-        c,
-        r,
-        c,
-        {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": 1,
-            "input_title": title,
-            "input_message": message,
-            "error_title": "Tỷ lệ không hợp lệ",
-            "error_message": error,
-            "error_type": "stop",
-        },
-    )
+
+
+def validate_percent(
+    sheet: Any, cells: Sequence[tuple[int, int]], *, title: str, message: str, error: str
+) -> None:
+    """Let ``cells`` (row, column) accept 0–100 % only, with Vietnamese input and error
+    messages: one data validation over all of them (one per cell made big, slow files)."""
+    if not cells:
+        return
+    r, c = cells[0]
+    options = {
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": 0,
+        "maximum": 1,
+        "input_title": title,
+        "input_message": message,
+        "error_title": "Tỷ lệ không hợp lệ",
+        "error_message": error,
+        "error_type": "stop",
+    }
+    if len(cells) > 1:
+        options["multi_range"] = " ".join(cell_name(row, col) for row, col in cells)
+    sheet.data_validation(r, c, r, c, options)
 
 
 def write_key_row(sheet: Any, fmt: Formats, columns: Sequence[Column]) -> None:
@@ -168,6 +182,7 @@ def write_guide(sheet: Any, fmt: Formats, lines: Sequence[str]) -> None:
 LINE_HEIGHT = 15.75  # points per line of 12 pt Times New Roman
 
 
+@lru_cache(maxsize=4096)
 def text_lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (an estimate
     on the generous side: LibreOffice and Excel do not grow rows a writer left unsized)."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from fractions import Fraction
+from dataclasses import dataclass, field
 from typing import Any
 
 from dotpha_xl.domain.keys import ITEM, MONTH, QUARTER, TASK, YEAR
@@ -25,11 +24,12 @@ from dotpha_xl.workbook.form_layout import (
     column_index,
     fit_row,
     protect_form,
+    validate_percent,
     write_form_top,
     write_guide,
     write_header,
     write_key_row,
-    write_percent_input,
+    write_percent_value,
     write_signature,
 )
 from dotpha_xl.workbook.styles import Formats, new_workbook, print_setup
@@ -96,6 +96,17 @@ class PlanTask:
             "targets": self.targets,
             "carried_from": self.carried_from,
         }
+
+
+@dataclass
+class _Marks:
+    """Cells of a form sheet that share one data validation or one conditional format, written
+    once for the whole sheet when its rows are done (one per cell made the files big and slow)."""
+
+    #: (row, column) of every weight input cell.
+    weights: list[tuple[int, int]] = field(default_factory=list)
+    #: (sum column, own weight column or None) -> rows of the children's sums in that column.
+    sums: dict[tuple[int, int | None], list[int]] = field(default_factory=dict)
 
 
 def row_label(node: Node, task: PlanTask) -> tuple[str, str]:
@@ -173,7 +184,7 @@ def write_plan(
     tasks = sorted(tasks, key=lambda t: (t.section, t.number))
     trees = trees or build_trees(tasks, items_per_month)
     buffer = io.BytesIO()
-    book = new_workbook(buffer)
+    book = new_workbook(buffer, in_memory=True)
     fmt = Formats(book)
     sheet = book.add_worksheet(FORMS["plan"][0])
     guide = book.add_worksheet("Hướng dẫn")
@@ -226,6 +237,7 @@ def _write_form(
     write_key_row(sheet, fmt, PLAN_COLUMNS)
     if handover is not None:
         write_handover_header(sheet, fmt, last + 1, HEADER_FIRST_ROW, handover.on)
+    marks = _Marks()
     row = FIRST_DATA_ROW
     for section in ("A", "B"):
         mine = [t for t in tasks if t.section == section]
@@ -239,7 +251,8 @@ def _write_form(
             if carried and task.key in carried:
                 items = carried[task.key]
                 row = write_carried_block(sheet, fmt, row, last, task.key, task.carried_from, items)
-            row = _write_task(book, sheet, fmt, task, trees[task.key], row, handover)
+            row = _write_task(book, sheet, fmt, task, trees[task.key], row, marks, handover)
+    _write_marks(sheet, fmt, marks)
     write_signature(sheet, fmt, row + 1, 5, last, person.full_name)
     print_setup(sheet, landscape=True, repeat_rows=(HEADER_FIRST_ROW, HEADER_FIRST_ROW + 2))
     protect_form(sheet)
@@ -252,16 +265,16 @@ def _write_task(
     task: PlanTask,
     root: Node,
     row: int,
+    marks: _Marks,
     handover: Handover | None = None,
 ) -> int:
-    """Write one task's rows from ``row``; return the next free row."""
-    rows: dict[str, int] = {}
-    for offset, node in enumerate(root.walk()):
-        rows[str(node.key)] = row + offset
+    """Write one task's rows from ``row``; return the next free row.  The weight cells'
+    validation and the sums' highlighting are left in ``marks`` for ``_write_marks``."""
+    nodes = [(str(node.key), node) for node in root.walk()]
+    rows = {key: row + offset for offset, (key, _) in enumerate(nodes)}
     col = COLUMN_INDEX
-    for node in root.walk():
-        r = rows[str(node.key)]
-        key = str(node.key)
+    for key, node in nodes:
+        r = rows[key]
         sheet.write_string(r, 0, key, fmt["key"])
         level = node.level
         locked = handover is not None and handover.locked(node)
@@ -272,7 +285,10 @@ def _write_task(
             sheet.write_string(r, col["stt"], "-", fmt["cell_center"])
             sheet.write_string(r, col["content"], node.content, text_fmt)
             sheet.write_string(r, col["product"], node.product, text_fmt)
-            fit_row(sheet, r, [(node.content, WIDTH["content"]), (node.product, WIDTH["product"])])
+            if node.content or node.product:  # a blank item keeps the default height
+                fit_row(
+                    sheet, r, [(node.content, WIDTH["content"]), (node.product, WIDTH["product"])]
+                )
         else:
             stt, text = row_label(node, task)
             bold = "cell_bold" if level in (TASK, YEAR, QUARTER) else "cell"
@@ -288,25 +304,13 @@ def _write_task(
             if name == own and locked:
                 sheet.write_number(r, c, float((node.weight or 0) / 100), fmt["percent"])
             elif name == own:
-                _write_weight_input(sheet, fmt, r, c, node.weight)
+                write_percent_value(sheet, fmt, r, c, node.weight)
+                marks.weights.append((r, c))
             elif level != ITEM and name == sum_col:
-                _write_child_sum(sheet, fmt, node, rows, r, c, own)
+                _write_child_sum(sheet, fmt, node, rows, r, c, own, marks)
             else:
                 sheet.write_blank(r, c, None, fmt["cell"])
     return row + len(rows)
-
-
-def _write_weight_input(sheet: Any, fmt: Formats, r: int, c: int, weight: Fraction | None) -> None:
-    write_percent_input(
-        sheet,
-        fmt,
-        r,
-        c,
-        weight,
-        title="Tỷ trọng (%)",
-        message="Nhập tỷ lệ % so với mục cha, từ 0% đến 100% (ví dụ 25%).",
-        error="Tỷ lệ phải từ 0% đến 100%. Ví dụ: 25% hoặc 25,5%.",
-    )
 
 
 def _write_child_sum(
@@ -317,6 +321,7 @@ def _write_child_sum(
     r: int,
     c: int,
     own: str | None,
+    marks: _Marks,
 ) -> None:
     """The live sum of the children's weights, red unless 100 % (when the node counts)."""
     child_col = OWN_WEIGHT_COLUMN[node.children[0].level] if node.children else None
@@ -332,14 +337,35 @@ def _write_child_sum(
     known = [ch.weight for ch in node.children]
     value = float(sum(known) / 100) if all(w is not None for w in known) else 0
     sheet.write_formula(r, c, formula, fmt["percent_bold"], value)
-    this = cell_name(r, c)
-    if own is None:
-        condition = f"=ABS({this}-1)>0.0001"
-    else:
-        condition = f"=AND(N({cell_name(r, COLUMN_INDEX[own])})>0,ABS({this}-1)>0.0001)"
-    sheet.conditional_format(
-        r, c, r, c, {"type": "formula", "criteria": condition, "format": fmt["error_fill"]}
+    own_col = None if own is None else COLUMN_INDEX[own]
+    marks.sums.setdefault((c, own_col), []).append(r)
+
+
+def _write_marks(sheet: Any, fmt: Formats, marks: _Marks) -> None:
+    """One validation over every weight cell; one conditional format per (sum column, own weight
+    column) over its sum cells, the sum red unless 100 % (when the node's own weight is > 0).
+
+    The formula is relative to the first (topmost) cell of its one-column range, which is also
+    the range's top-left corner, so every reader applies it to each cell alike."""
+    validate_percent(
+        sheet,
+        marks.weights,
+        title="Tỷ trọng (%)",
+        message="Nhập tỷ lệ % so với mục cha, từ 0% đến 100% (ví dụ 25%).",
+        error="Tỷ lệ phải từ 0% đến 100%. Ví dụ: 25% hoặc 25,5%.",
     )
+    for (c, own_col), sum_rows in marks.sums.items():
+        sum_rows = sorted(sum_rows)
+        r = sum_rows[0]
+        this = cell_name(r, c)
+        if own_col is None:
+            condition = f"=ABS({this}-1)>0.0001"
+        else:
+            condition = f"=AND(N({cell_name(r, own_col)})>0,ABS({this}-1)>0.0001)"
+        options = {"type": "formula", "criteria": condition, "format": fmt["error_fill"]}
+        if len(sum_rows) > 1:
+            options["multi_range"] = " ".join(cell_name(sr, c) for sr in sum_rows)
+        sheet.conditional_format(r, c, r, c, options)
 
 
 GUIDE = (
