@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from dotpha_xl.pipeline.consolidate import consolidate
 from dotpha_xl.pipeline.generate import generate_plans
@@ -376,3 +377,35 @@ def test_streamed_json_is_the_json_of_the_consolidation_byte_for_byte(sample, pe
     empty = c.for_body("TC")
     empty.tasks = []
     assert json.loads(b"".join(empty.json_chunks()))["tasks"] == []
+
+
+def test_streamed_item_details_keep_every_typed_text_as_it_was_typed(sample):
+    from dotpha_xl.pipeline.item_store import ItemRow
+
+    c = sample["2027"]
+    body = c.cadres["CB113"].body
+    mine = c.for_body(body)
+    typed = [
+        "<r><t>chữ đậm</t></r>",  # xlsxwriter's own inline path would pass this through as XML
+        '=HYPERLINK("http://x")',
+        "  khoảng trắng ở hai đầu  ",
+        "mã _x0041_ giữ nguyên",
+        'ký tự điều khiển \x07 và & < > "',
+    ]
+    items = [
+        ItemRow(f"A1.Q1.M1.I{i}", text, text, None, text, None, False, text)
+        for i, text in enumerate(typed, start=1)
+    ]
+    mine.tasks = [dataclasses.replace(mine.tasks[0], items=items)]
+    data = write_body_workbook(mine, body, default_settings())
+    # read as the contract reads (python-calamine, which undoes Excel's _xHHHH_ escapes)
+    grid = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Chi tiết")
+    grid = grid.to_python(skip_empty_area=False)
+    key_row = next(i for i, r in enumerate(grid) if r and r[0] == "key")
+    columns = {v: c for c, v in enumerate(grid[key_row]) if c and v}
+    rows = {r[0]: r for r in grid[key_row + 1 :] if r and r[0]}
+    for item, text in zip(items, typed, strict=True):
+        row = rows[f"{mine.tasks[0].cadre.cadre_id}:{item.key}"]
+        for column in ("content", "product", "actual_product", "fm_reason"):
+            assert row[columns[column]] == text, column
+    openpyxl.load_workbook(io.BytesIO(data))  # and the file opens cleanly elsewhere

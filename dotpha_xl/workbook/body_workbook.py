@@ -20,7 +20,8 @@ from dotpha_xl.pipeline.tenure import tenure_note
 from dotpha_xl.settings import Settings
 from dotpha_xl.text import as_text, half_up_units
 from dotpha_xl.workbook.contract import FORMS, KEY_MARKER, write_meta
-from dotpha_xl.workbook.form_layout import Column, fit_row, write_header
+from dotpha_xl.workbook.form_layout import Column, fit_row, row_height, write_header
+from dotpha_xl.workbook.row_stream import RowStream
 from dotpha_xl.workbook.styles import FONT, Formats, new_workbook, print_setup
 
 FORM = "body"
@@ -450,43 +451,58 @@ DETAIL_WRAPPED = ("full_name", "item_key", "content", "product", "actual_product
 
 
 def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
-    """Every item of every task, streamed: the sheet is written row by row in xlsxwriter's
-    constant-memory mode (this sheet alone), so a body's hundreds of thousands of item rows are
-    never all in memory, and each task's rows are read back from the item store in turn."""
+    """Every item of every task, streamed: the sheet is made in xlsxwriter's constant-memory mode
+    (this sheet alone) and its rows go straight into it (``RowStream``), so a body's hundreds of
+    thousands of item rows are never all in memory; each task's rows are read back from the item
+    store in turn."""
     title = f"CHI TIẾT KẾT QUẢ TỪNG NỘI DUNG CÔNG VIỆC — {c.period.label_vi.upper()}"
-    widths = {column.key: column.width for column in DETAIL_COLUMNS}
-    wrapped_at = [(i, widths[key]) for i, key in enumerate(k.key for k in DETAIL_COLUMNS)
-                  if key in DETAIL_WRAPPED]  # fmt: skip
-    sheet, r = _start_detail_sheet(book, fmt, "Chi tiết", title)
-    n = sheets = 0
+    wrapped_at = [
+        (i, column.width) for i, column in enumerate(DETAIL_COLUMNS, start=1)
+        if column.key in DETAIL_WRAPPED
+    ]  # fmt: skip
+    key, text, centre = fmt["key"], fmt["cell"], fmt["cell_center"]
+    integer, percent = fmt["integer"], fmt["percent"]
+    sheets = 1
+    rows = _start_detail_sheet(book, fmt, "Chi tiết", title)
+    n = 0
     for task in c.tasks:
         name = task.cadre.full_name
         prefix = task.cadre.cadre_id + ":"
         for item in task.items:
-            if r >= DETAIL_MAX_ROWS:
-                print_setup(sheet, repeat_rows=(2, 3))
+            if rows.row >= DETAIL_MAX_ROWS:
+                _end_detail_sheet(rows)
                 sheets += 1
-                sheet, r = _start_detail_sheet(book, fmt, f"Chi tiết ({sheets + 1})", title)
+                rows = _start_detail_sheet(book, fmt, f"Chi tiết ({sheets})", title)
             n += 1
-            values = (n, name, task.task_key, item.key, item.content, item.product, item.weight,
-                      item.actual_product, item.completion, "x" if item.force_majeure else "",
-                      item.fm_reason)  # fmt: skip
-            sheet.write_string(r, 0, prefix + item.key, fmt["key"])
-            sheet.write_number(r, 1, n, fmt["integer"])
-            for col in (2, 4, 5, 6, 8, 11):
-                write_text(sheet, r, col, values[col - 1], fmt["cell"])
-            sheet.write_string(r, 3, task.task_key, fmt["cell_center"])
-            write_percent(sheet, r, 7, item.weight, fmt)
-            write_percent(sheet, r, 9, item.completion, fmt)
-            sheet.write_string(r, 10, values[9], fmt["cell_center"])
-            fit_row(sheet, r, [(values[i] or "", width) for i, width in wrapped_at])
-            r += 1
+            cells = [
+                (prefix + item.key, key),
+                (n, integer),
+                (name, text),
+                (task.task_key, centre),
+                (item.key, text),
+                (item.content, text),
+                (item.product, text),
+                (percent_value(item.weight), percent),
+                (item.actual_product, text),
+                (percent_value(item.completion), percent),
+                ("x" if item.force_majeure else "", centre),
+                (item.fm_reason, text),
+            ]
+            rows.write(cells, row_height([(cells[i][0], width) for i, width in wrapped_at]))
+    r = _end_detail_sheet(rows)
     if n == 0:
-        sheet.merge_range(r, 1, r, len(DETAIL_COLUMNS), "Chưa có báo cáo hợp lệ nào.", fmt["note"])
-    print_setup(sheet, repeat_rows=(2, 3))
+        rows.sheet.merge_range(
+            r, 1, r, len(DETAIL_COLUMNS), "Chưa có báo cáo hợp lệ nào.", fmt["note"]
+        )
 
 
-def _start_detail_sheet(book: Any, fmt: Formats, name: str, title: str) -> tuple[Any, int]:
+def _end_detail_sheet(rows: RowStream) -> int:
+    r = rows.close()
+    print_setup(rows.sheet, repeat_rows=(2, 3))
+    return r
+
+
+def _start_detail_sheet(book: Any, fmt: Formats, name: str, title: str) -> RowStream:
     """A new item-details sheet in constant-memory mode, its rows written in order: title, one
     header row (a streamed sheet cannot merge downwards), column numbers, the key row."""
     book.constant_memory = True  # read by add_worksheet only: the other sheets stay as they are
@@ -504,7 +520,7 @@ def _start_detail_sheet(book: Any, fmt: Formats, name: str, title: str) -> tuple
     for col in range(1, last + 1):
         sheet.write_number(3, col, col, fmt["header_number"])
     write_key_row(sheet, fmt, DETAIL_COLUMNS, 4)
-    return sheet, DETAIL_FIRST_ROW
+    return RowStream(sheet, DETAIL_FIRST_ROW, last + 1)
 
 
 def _missing_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:

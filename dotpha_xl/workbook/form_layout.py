@@ -190,8 +190,15 @@ def text_lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // int(usable))) for part in (text or "").split("\n"))
 
 
+def row_height(cells: Sequence[tuple[str, float]], *, minimum: int = 1) -> float | None:
+    """The height in points that holds the longest of a row's wrapped texts (``None``: the
+    default height does)."""
+    lines = max([minimum, *(text_lines(text, width) for text, width in cells)])
+    return LINE_HEIGHT * lines if lines > 1 else None
+
+
 def fit_row(sheet: Any, row: int, cells: Sequence[tuple[str, float]], *, minimum: int = 1) -> None:
     """Set a row's height to hold the longest of its wrapped texts."""
-    lines = max([minimum, *(text_lines(text, width) for text, width in cells)])
-    if lines > 1:
-        sheet.set_row(row, LINE_HEIGHT * lines)
+    height = row_height(cells, minimum=minimum)
+    if height is not None:
+        sheet.set_row(row, height)
