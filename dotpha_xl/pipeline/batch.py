@@ -1,14 +1,15 @@
-"""Reading a batch of returned plans and reports fast: per-file work in worker processes, compact
-results back, one pandera validation per block of files, and nothing kept that the roll-up does
-not need.
+"""Reading a batch of returned plans and reports fast: per-file work in worker processes, one
+pandera validation per chunk of files, compact results back, and nothing kept that the roll-up
+does not need.
 
 Each worker opens, reads and checks a chunk of files (python-calamine through the contract), and
-for a report already evaluates its tasks with the core (exact ``Fraction`` arithmetic); what comes
-back is a small value per file: its ``_meta`` without the pre-filled JSON, its problems, and for
-a report the figures of its tasks and the item rows the body workbooks show.  pandera runs in the
-parent on the concatenated frames of a block of files (``BLOCK``), its failures mapped back to
-their files, so memory stays flat as the batch grows.  The sequential path (``jobs=1``) runs the
-very same functions in-process, so both give identical results.
+for a report already evaluates its tasks with the core (exact ``Fraction`` arithmetic); pandera
+then validates the rows of the whole chunk as one frame, its failures mapped back to their files.
+What comes back is a small value per file: its ``_meta`` without the pre-filled JSON, its
+problems, and for a report the figures of its tasks; the tasks' item rows come back packed and go
+straight to the item store (``pipeline/item_store.py``), so memory stays flat as the batch grows.
+The sequential path (``jobs=1``) runs the very same functions in-process, so both give identical
+results.
 """
 
 from __future__ import annotations
@@ -28,10 +29,9 @@ from dotpha_xl.problems import Problem, has_errors
 from dotpha_xl.settings import Settings
 from dotpha_xl.workbook.contract import ReadOutcome
 
-#: Files per pandera validation in the parent (bounds the frames alive at once).
-BLOCK = 200
-#: Files per job sent to a worker (amortises pickling of settings and results).
-CHUNK = 25
+#: Files per job sent to a worker, at most: a job's rows are validated by pandera at once (its
+#: fixed cost, ~10 ms a call, spread over the chunk), and bound the frames alive at once.
+CHUNK = 100
 
 Progress = Callable[[int, int], None]
 
@@ -143,11 +143,18 @@ READERS: dict[str, Callable[..., FileVerdict]] = {
 
 
 def _job(job: tuple[str, Settings, str, list[Path]]) -> list[FileVerdict]:
+    """Read a chunk of files, then validate their rows with pandera at once (one frame for the
+    chunk): only the small verdicts go back to the parent, never the frames."""
+    from dotpha_xl.pipeline.schemas import PlanRowsSchema, ReportRowsSchema
+
     kind, settings, period_code, paths = job
     read = READERS[kind]
     if kind == "report":
-        return [read(p, settings, period_code) for p in paths]
-    return [read(p, settings) for p in paths]
+        verdicts = [read(p, settings, period_code) for p in paths]
+    else:
+        verdicts = [read(p, settings) for p in paths]
+    _validate_block(verdicts, PlanRowsSchema if kind == "plan" else ReportRowsSchema)
+    return verdicts
 
 
 _POOLS: dict[int, Any] = {}
@@ -191,24 +198,15 @@ def read_batch(
 
     The item rows of evaluated tasks go to ``item_store`` as they arrive (a fresh one when none
     is given), so that only where they are stays in memory."""
-    from dotpha_xl.pipeline.schemas import PlanRowsSchema, ReportRowsSchema
-
-    schema = PlanRowsSchema if kind == "plan" else ReportRowsSchema
     out: list[FileVerdict] = []
-    pending: list[FileVerdict] = []
     store = item_store if item_store is not None else ItemStore()
     for chunk in _verdicts(kind, paths, settings, period_code, jobs):
         for verdict in chunk:
             for task in verdict.evaluated:
                 task["items"] = store.add(task["items"])
         out += chunk
-        pending += chunk
-        if len(pending) >= BLOCK:
-            _validate_block(pending, schema)
-            pending = []
         if progress is not None:
             progress(len(out), len(paths))
-    _validate_block(pending, schema)
     return out
 
 

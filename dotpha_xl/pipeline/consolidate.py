@@ -477,13 +477,12 @@ def consolidate_to(
         period = ascii_slug(full.period.code)
         codes = [body] if body else list(settings.bodies)
         with StagedOutputs(out_dir) as stage:
-            for code, workbook in zip(
-                codes,
-                _body_workbooks(write_body_workbook, full, codes, settings, jobs),
-                strict=True,
-            ):
+            # the workers write the body workbooks while this process writes the JSON
+            workbooks = _body_workbooks(write_body_workbook, full, codes, settings, jobs)
+            json_file = stage.write(f"consolidation_{period}.json", shown.json_chunks())
+            for code, workbook in zip(codes, workbooks, strict=True):
                 run.files.append(stage.write(f"{code}_tong_hop_{period}.xlsx", workbook))
-            run.files.append(stage.write(f"consolidation_{period}.json", shown.json_chunks()))
+            run.files.append(json_file)
     if json_path is not None:
         made = run.files[-1] if out_dir is not None else None
         data = _file_chunks(made) if made is not None else shown.json_chunks()
@@ -512,5 +511,6 @@ def _body_workbooks(
     from dotpha_xl.pipeline.batch import worker_pool
 
     # the readers' pool: no new processes, and each is sent its body's part only (the item rows
-    # stay in the item store, read back by the writer)
-    return list(worker_pool(jobs).map(writer, parts, codes, [settings] * len(codes)))
+    # stay in the item store, read back by the writer); every job is submitted now, the results
+    # come back in order as the caller iterates
+    return worker_pool(jobs).map(writer, parts, codes, [settings] * len(codes))
