@@ -173,8 +173,9 @@ class Consolidation:
         return {**self._json_head(), "tasks": tasks, **self._json_lists()}
 
     def json_chunks(self) -> Iterator[bytes]:
-        """``json.dumps(self.to_json(), ensure_ascii=False, indent=2)`` in UTF-8, byte for byte,
-        made one task at a time so that the tasks' objects never all sit in memory."""
+        """``self.to_json()`` as UTF-8 JSON, made one task at a time so that the tasks' objects
+        never all sit in memory: indented by 2, except that each task is on a line of its own
+        (a national roll-up has tens of thousands; one line each reads and greps well)."""
         head, lists = self._json_head(), self._json_lists()
         parts = [*head.items(), ("tasks", None), *lists.items()]
         yield b"{\n"
@@ -187,7 +188,7 @@ class Consolidation:
             else:
                 yield b"[\n"
                 for i, task in enumerate(self.tasks):
-                    yield b"    " + _indented(task.to_json(), 4)
+                    yield b"    " + json.dumps(task.to_json(), ensure_ascii=False).encode("utf-8")
                     yield b",\n" if i < len(self.tasks) - 1 else b"\n"
                 yield b"  ]"
             yield b",\n" if n < len(parts) - 1 else b"\n"
@@ -510,7 +511,11 @@ def _body_workbooks(
         return (writer(part, code, settings) for part, code in zip(parts, codes, strict=True))
     from dotpha_xl.pipeline.batch import worker_pool
 
-    # the readers' pool: no new processes, and each is sent its body's part only (the item rows
-    # stay in the item store, read back by the writer); every job is submitted now, the results
-    # come back in order as the caller iterates
-    return worker_pool(jobs).map(writer, parts, codes, [settings] * len(codes))
+    # The readers' pool: no new processes, and each is sent its body's part only (the item rows
+    # stay in the item store, read back by the writer).  Every job is submitted now, largest
+    # first so that the workers end together; the results come back in order as the caller
+    # iterates.
+    pool = worker_pool(jobs)
+    by_size = sorted(range(len(codes)), key=lambda i: -len(parts[i].tasks))
+    futures = {i: pool.submit(writer, parts[i], codes[i], settings) for i in by_size}
+    return (futures[i].result() for i in range(len(codes)))

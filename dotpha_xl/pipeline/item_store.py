@@ -16,9 +16,14 @@ import os
 import pickle
 import tempfile
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
+
+from dotpha_xl.text import round_half_up
+
+ZERO = Fraction(0)
 
 
 @dataclass
@@ -43,20 +48,37 @@ def _fraction(pair: tuple[int, int] | None) -> Fraction | None:
     return None if pair is None else Fraction(*pair)
 
 
+def unfinished(rows: Iterable[ItemRow]) -> list[dict[str, Any]]:
+    """Items below 100 % and not marked force majeure, as a carry-over lists them (completion
+    rounded half up to 2 decimals)."""
+    return [
+        {
+            "key": r.key,
+            "content": r.content,
+            "product": r.product,
+            "completion": round_half_up(r.completion or ZERO, 2),
+        }
+        for r in rows
+        if r.weight and not r.force_majeure and (r.completion or 0) < 100
+    ]
+
+
 def pack_items(rows: Sequence[ItemRow]) -> bytes:
-    """Item rows as compact bytes (plain tuples; exact values as integer pairs)."""
+    """Item rows as compact bytes (plain tuples; exact values as integer pairs), with their
+    unfinished items worked out once, where the rows are made."""
     packed = [
         (r.key, r.content, r.product, _ratio(r.weight), r.actual_product,
          _ratio(r.completion), r.force_majeure, r.fm_reason)
         for r in rows
     ]  # fmt: skip
-    return pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((packed, unfinished(rows)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def unpack_items(data: bytes) -> list[ItemRow]:
+    packed, _ = pickle.loads(data)
     return [
         ItemRow(key, content, product, _fraction(w), actual, _fraction(c), fm, reason)
-        for key, content, product, w, actual, c, fm, reason in pickle.loads(data)
+        for key, content, product, w, actual, c, fm, reason in packed
     ]
 
 
@@ -69,10 +91,16 @@ class StoredItems:
     length: int
 
     def __iter__(self) -> Iterator[ItemRow]:
+        return iter(unpack_items(self._read()))
+
+    def unfinished(self) -> list[dict[str, Any]]:
+        """:func:`unfinished` of these rows, as worked out when they were packed."""
+        return pickle.loads(self._read())[1]
+
+    def _read(self) -> bytes:
         with open(self.path, "rb") as f:
             f.seek(self.offset)
-            data = f.read(self.length)
-        return iter(unpack_items(data))
+            return f.read(self.length)
 
 
 class ItemStore:

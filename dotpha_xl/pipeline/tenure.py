@@ -228,16 +228,11 @@ def _num(value: Fraction | None) -> float | None:
 
 def unfinished_items(row: Any) -> list[dict[str, Any]]:
     """Items of a task row below 100 % and not marked force majeure (what a carry-over lists)."""
-    return [
-        {
-            "key": i.key,
-            "content": i.content,
-            "product": i.product,
-            "completion": _num(i.completion or Fraction(0)),
-        }
-        for i in row.items
-        if i.weight and not i.force_majeure and (i.completion or 0) < 100
-    ]
+    from dotpha_xl.pipeline.item_store import StoredItems, unfinished
+
+    if isinstance(row.items, StoredItems):
+        return row.items.unfinished()  # worked out where the rows were read
+    return unfinished(row.items)
 
 
 def tenure_note(row: Any) -> str:
