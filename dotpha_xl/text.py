@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = [
     "LegacyText",
@@ -47,6 +48,7 @@ _INVISIBLE_EDGES = "\ufeff\u200b\u200c\u200d\u2060"
 # --------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # the same texts (keys, plan wording) come back file after file
 def nfc(value: str) -> str:
     """``value`` in NFC, line breaks as LF, without surrounding (also non-breaking) whitespace.
 

@@ -47,7 +47,8 @@ class FileVerdict(ReadOutcome):
     sha256: str = ""
     size: int = 0
     evaluated: list[dict[str, Any]] = field(default_factory=list)  # reports: one per task
-    frame: pd.DataFrame | None = None  # rows awaiting the batch's pandera check
+    frame: pd.DataFrame | None = None  # plans: rows awaiting the batch's pandera check
+    records: list[dict[str, Any]] | None = None  # reports: the same, not yet a frame
     tree_problems: list[Problem] = field(default_factory=list)  # plans: after pandera's
 
     @property
@@ -99,7 +100,7 @@ def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerd
     report = read_report(path, settings, validate=False)
     verdict = FileVerdict(
         report.file, report.path, _small_meta(report.meta), report.problems, report.sha256,
-        report.size, frame=report.frame,
+        report.size, records=report.records,
     )  # fmt: skip
     if not report.ok or report.period_code != period_code:
         return verdict
@@ -211,25 +212,37 @@ def read_batch(
 
 
 def _validate_block(block: list[FileVerdict], schema: Any) -> None:
-    """One pandera validation of the block's frames; failures go back to their files."""
+    """One pandera validation of the block's rows; failures go back to their files."""
     from dotpha_xl.pipeline.plans import _dedupe
     from dotpha_xl.pipeline.schemas import validate_frame
 
     names = Counter(v.file for v in block)
-    frames = [v.frame for v in block if v.frame is not None and names[v.file] == 1]
+    checked = [v for v in block if v.frame is not None or v.records is not None]
     found: dict[str, list[Problem]] = {}
-    if frames:
-        whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        for p in validate_frame(whole.reset_index(drop=True), schema):
+    together = [v for v in checked if names[v.file] == 1]
+    if together:
+        for p in validate_frame(_frame_of(together), schema):
             found.setdefault(p.file, []).append(p)
+    for v in checked:
+        if names[v.file] > 1:  # same name in two folders: checked on its own
+            v.problems += validate_frame(_frame_of([v]), schema)
+        else:
+            v.problems += found.get(v.file, [])
+        v.problems += _dedupe(v.tree_problems, v.problems)
+        if not v.ok:
+            v.evaluated = []
     for v in block:
-        if v.frame is not None:
-            if names[v.file] > 1:  # same name in two folders: checked on its own
-                v.problems += validate_frame(v.frame, schema)
-            else:
-                v.problems += found.get(v.file, [])
-            v.problems += _dedupe(v.tree_problems, v.problems)
-            if not v.ok:
-                v.evaluated = []
-        v.frame = None
+        v.frame = v.records = None
         v.tree_problems = []
+
+
+def _frame_of(verdicts: list[FileVerdict]) -> pd.DataFrame:
+    """The rows of ``verdicts`` as one frame, indexed 0..n-1: plans' frames concatenated, or
+    reports' records made into a frame at once."""
+    from dotpha_xl.pipeline.reports import report_rows_frame
+
+    frames = [v.frame for v in verdicts if v.frame is not None]
+    if not frames:
+        return report_rows_frame([r for v in verdicts for r in v.records or ()])
+    whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return whole.reset_index(drop=True)

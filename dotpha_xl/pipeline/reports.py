@@ -53,6 +53,7 @@ class ReportFile(ReadOutcome):
     shortfall_reasons: dict[str, str] = field(default_factory=dict)
     narratives: dict[str, str] = field(default_factory=dict)
     frame: pd.DataFrame | None = None
+    records: list[dict[str, Any]] | None = None  # the rows of ``frame`` when not yet made
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""  # of the file's bytes, for the intake ledger
     size: int = 0
@@ -279,12 +280,20 @@ def read_report(
                 "completion_cell": sheet.cell(row, "completion"),
             }
         )
-    report.frame = pd.DataFrame.from_records(
-        records, columns=["file", "sheet", "key", "completion", "completion_cell"]
-    )
     if validate:
+        report.frame = report_rows_frame(records)
         report.problems += validate_frame(report.frame, ReportRowsSchema)
+    else:
+        report.records = records  # the caller validates many files' rows at once
     return report
+
+
+REPORT_ROW_COLUMNS = ["file", "sheet", "key", "completion", "completion_cell"]
+
+
+def report_rows_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The frame ``ReportRowsSchema`` validates, from the rows of one or many reports."""
+    return pd.DataFrame.from_records(records, columns=REPORT_ROW_COLUMNS)
 
 
 #: Weight texts of the sealed plans ("25", "3333/100") repeat across reports: parse each once.
