@@ -212,6 +212,15 @@ def round_half_up(value: Fraction, places: int = 2) -> float:
     return half_up_units(value, places) / 10**places  # int / int: correctly rounded
 
 
+def percent_cell(value: Fraction | float | None) -> float | None:
+    """Percent points -> the fraction of 1 a percent cell stores, rounded half up to 2 decimals
+    of percent (4 decimals of the fraction), from the exact value."""
+    if value is None:
+        return None
+    # value / 100 to 4 decimals = value to 2 decimals, / 100: integers, then one division
+    return half_up_units(value, 2) / 10**4
+
+
 def format_percent(value: Fraction | None, places: int = 2) -> str:
     """Vietnamese display of percent points: ``"36,25%"``, ``"25%"``, ``"89,47%"``; ``""`` for None.
 

@@ -19,9 +19,9 @@ import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
-from dotpha_xl.text import round_half_up
+from dotpha_xl.text import percent_cell, round_half_up
 
 ZERO = Fraction(0)
 
@@ -63,12 +63,38 @@ def unfinished(rows: Iterable[ItemRow]) -> list[dict[str, Any]]:
     ]
 
 
+class ShownItem(NamedTuple):
+    """An item row as the workbooks show it: percents as percent cells store them."""
+
+    key: str
+    content: str
+    product: str
+    weight: float | None
+    actual_product: str
+    completion: float | None
+    force_majeure: bool
+    fm_reason: str
+
+
+def _shown(r: ItemRow) -> ShownItem:
+    return ShownItem(r.key, r.content, r.product, percent_cell(r.weight), r.actual_product,
+                     percent_cell(r.completion), r.force_majeure, r.fm_reason)  # fmt: skip
+
+
+def shown_items(items: Iterable[ItemRow]) -> Iterator[ShownItem]:
+    """The rows of ``items`` as shown; for stored rows, as worked out when they were packed."""
+    if isinstance(items, StoredItems):
+        return items.shown()
+    return map(_shown, items)
+
+
 def pack_items(rows: Sequence[ItemRow]) -> bytes:
-    """Item rows as compact bytes (plain tuples; exact values as integer pairs), with their
-    unfinished items worked out once, where the rows are made."""
+    """Item rows as compact bytes (plain tuples; exact values as integer pairs; and as shown),
+    with their unfinished items worked out once, where the rows are made."""
     packed = [
         (r.key, r.content, r.product, _ratio(r.weight), r.actual_product,
-         _ratio(r.completion), r.force_majeure, r.fm_reason)
+         _ratio(r.completion), r.force_majeure, r.fm_reason,
+         percent_cell(r.weight), percent_cell(r.completion))
         for r in rows
     ]  # fmt: skip
     return pickle.dumps((packed, unfinished(rows)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -78,7 +104,7 @@ def unpack_items(data: bytes) -> list[ItemRow]:
     packed, _ = pickle.loads(data)
     return [
         ItemRow(key, content, product, _fraction(w), actual, _fraction(c), fm, reason)
-        for key, content, product, w, actual, c, fm, reason in packed
+        for key, content, product, w, actual, c, fm, reason, _, _ in packed
     ]
 
 
@@ -92,6 +118,12 @@ class StoredItems:
 
     def __iter__(self) -> Iterator[ItemRow]:
         return iter(unpack_items(self._read()))
+
+    def shown(self) -> Iterator[ShownItem]:
+        """The rows as shown, without making their exact values again."""
+        packed, _ = pickle.loads(self._read())
+        for key, content, product, _, actual, _, fm, reason, weight, completion in packed:
+            yield ShownItem(key, content, product, weight, actual, completion, fm, reason)
 
     def unfinished(self) -> list[dict[str, Any]]:
         """:func:`unfinished` of these rows, as worked out when they were packed."""

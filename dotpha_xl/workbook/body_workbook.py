@@ -10,15 +10,15 @@ starts with ``=`` stays text.  Same inputs, same bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from io import BytesIO
 from typing import Any, ClassVar
 
 from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
 from dotpha_xl.pipeline.consolidate import Consolidation, TaskRow
+from dotpha_xl.pipeline.item_store import shown_items
 from dotpha_xl.pipeline.tenure import tenure_note
 from dotpha_xl.settings import Settings
-from dotpha_xl.text import as_text, half_up_units
+from dotpha_xl.text import as_text, percent_cell
 from dotpha_xl.workbook.contract import FORMS, KEY_MARKER, write_meta
 from dotpha_xl.workbook.form_layout import Column, fit_row, row_height, write_header
 from dotpha_xl.workbook.row_stream import RowStream
@@ -95,13 +95,8 @@ FIRST_DATA_ROW = 8
 BAR_TABLE_ROW = 18  # on "Biểu đồ": below the first chart, on a page of its own
 
 
-def percent_value(value: Fraction | float | None) -> float | None:
-    """Percent points -> the fraction of 1 a percent cell stores, rounded half up to 2 decimals
-    of percent (4 decimals of the fraction), from the exact value."""
-    if value is None:
-        return None
-    # value / 100 to 4 decimals = value to 2 decimals, / 100: integers, then one division
-    return half_up_units(value, 2) / 10**4
+#: Percent points -> what a percent cell stores (rounded half up, exact).
+percent_value = percent_cell
 
 
 def flag_words(flags: Sequence[str]) -> str:
@@ -468,7 +463,7 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
     for task in c.tasks:
         name = task.cadre.full_name
         prefix = task.cadre.cadre_id + ":"
-        for item in task.items:
+        for item in shown_items(task.items):
             if rows.row >= DETAIL_MAX_ROWS:
                 _end_detail_sheet(rows)
                 sheets += 1
@@ -482,9 +477,9 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
                 (item.key, text),
                 (item.content, text),
                 (item.product, text),
-                (percent_value(item.weight), percent),
+                (item.weight, percent),
                 (item.actual_product, text),
-                (percent_value(item.completion), percent),
+                (item.completion, percent),
                 ("x" if item.force_majeure else "", centre),
                 (item.fm_reason, text),
             ]
