@@ -143,7 +143,7 @@ class ItemStore:
         fd, self.path = tempfile.mkstemp(prefix="dotpha_items_", suffix=".bin", dir=directory)
         self._file = os.fdopen(fd, "wb", buffering=0)  # readable elsewhere as soon as added
         self._end = 0
-        self._finalizer = weakref.finalize(self, _remove, self._file, self.path)
+        self._finalizer = weakref.finalize(self, _remove, self._file, self.path, os.getpid())
 
     def add(self, packed: bytes) -> StoredItems:
         self._file.write(packed)
@@ -158,7 +158,9 @@ class ItemStore:
         raise TypeError("ItemStore is not sent to other processes; send StoredItems")
 
 
-def _remove(file: object, path: str) -> None:
+def _remove(file: object, path: str, creator: int) -> None:
+    if os.getpid() != creator:  # a forked worker's copy: the file is its creator's to remove
+        return
     try:
         file.close()  # type: ignore[attr-defined]
     finally:
