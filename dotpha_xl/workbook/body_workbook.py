@@ -455,8 +455,6 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
         (i, column.width) for i, column in enumerate(DETAIL_COLUMNS, start=1)
         if column.key in DETAIL_WRAPPED
     ]  # fmt: skip
-    key, text, centre = fmt["key"], fmt["cell"], fmt["cell_center"]
-    integer, percent = fmt["integer"], fmt["percent"]
     sheets = 1
     rows = _start_detail_sheet(book, fmt, "Chi tiết", title)
     n = 0
@@ -469,21 +467,10 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
                 sheets += 1
                 rows = _start_detail_sheet(book, fmt, f"Chi tiết ({sheets})", title)
             n += 1
-            cells = [
-                (prefix + item.key, key),
-                (n, integer),
-                (name, text),
-                (task.task_key, centre),
-                (item.key, text),
-                (item.content, text),
-                (item.product, text),
-                (item.weight, percent),
-                (item.actual_product, text),
-                (item.completion, percent),
-                ("x" if item.force_majeure else "", centre),
-                (item.fm_reason, text),
-            ]
-            rows.write(cells, row_height([(cells[i][0], width) for i, width in wrapped_at]))
+            values = (prefix + item.key, n, name, task.task_key, item.key, item.content,
+                      item.product, item.weight, item.actual_product, item.completion,
+                      "x" if item.force_majeure else "", item.fm_reason)  # fmt: skip
+            rows.write(values, row_height([(values[i], width) for i, width in wrapped_at]))
     r = _end_detail_sheet(rows)
     if n == 0:
         rows.sheet.merge_range(
@@ -515,7 +502,10 @@ def _start_detail_sheet(book: Any, fmt: Formats, name: str, title: str) -> RowSt
     for col in range(1, last + 1):
         sheet.write_number(3, col, col, fmt["header_number"])
     write_key_row(sheet, fmt, DETAIL_COLUMNS, 4)
-    return RowStream(sheet, DETAIL_FIRST_ROW, last + 1)
+    kinds = {"stt": "integer", "task_key": "cell_center", "weight": "percent",
+             "completion": "percent", "force_majeure": "cell_center"}  # fmt: skip
+    formats = [fmt["key"], *(fmt[kinds.get(c.key, "cell")] for c in DETAIL_COLUMNS)]
+    return RowStream(sheet, DETAIL_FIRST_ROW, formats)
 
 
 def _missing_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:

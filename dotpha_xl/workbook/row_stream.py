@@ -25,64 +25,48 @@ from xlsxwriter.utility import xl_col_to_name
 
 _ESCAPED_UNDERSCORE = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # a literal "_x0041_" is kept as text
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_EDGE_SPACE = re.compile(r"^\s|\s$")
+#: Anything in a string that needs more than copying: XML's specials, control characters and
+#: text that looks like Excel's own escapes.
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
-#: A cell: its value (str, int or float; None for a blank) and its xlsxwriter format.
-Cell = tuple[Any, Any]
 
-
-def _text(value: str) -> tuple[str, bool]:
-    """``value`` escaped for an inline string, and whether its edge spaces must be kept."""
-    if "_x" in value:
+def _text(value: str) -> str:
+    """``value`` escaped for an inline string ``<t>``, with its ``xml:space`` when its edges are
+    white space (which Excel would drop otherwise)."""
+    if _SPECIAL.search(value):
         value = _ESCAPED_UNDERSCORE.sub(r"_x005F\1", value)
-    if _CONTROL.search(value):
         value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    return value, _EDGE_SPACE.search(value) is not None
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if value[:1].isspace() or value[-1:].isspace():
+        return f'<t xml:space="preserve">{value}</t>'
+    return f"<t>{value}</t>"
 
 
 class RowStream:
     """Append rows, in order, to a worksheet made in constant-memory mode, from ``first_row``
-    on (everything above it must already be written through xlsxwriter's own methods)."""
+    on (everything above it must already be written through xlsxwriter's own methods); each
+    column has one format (``formats``, from column A on)."""
 
-    def __init__(self, sheet: Any, first_row: int, columns: int) -> None:
+    def __init__(self, sheet: Any, first_row: int, formats: Sequence[Any]) -> None:
         if not sheet.constant_memory:
             raise ValueError("RowStream needs a worksheet made in constant-memory mode")
         sheet._write_single_row(first_row)  # flush xlsxwriter's last row; ours come after it
         self.sheet = sheet
         self.row = first_row
         self._first = first_row
-        self._refs = [xl_col_to_name(c) for c in range(columns)]
-        self._styles: dict[int, str] = {}
+        self._columns = [(xl_col_to_name(c), _style(fmt)) for c, fmt in enumerate(formats)]
 
-    def _style(self, fmt: Any) -> str:
-        style = self._styles.get(id(fmt))
-        if style is None:
-            index = fmt._get_xf_index() if fmt is not None else 0
-            style = f' s="{index}"' if index else ""
-            self._styles[id(fmt)] = style
-        return style
-
-    def write(self, cells: Sequence[Cell], height: float | None = None) -> None:
-        """Write one row: ``cells`` from column A on, and the row's height in points."""
+    def write(self, values: Sequence[Any], height: float | None = None) -> None:
+        """Write one row: ``values`` (str, int or float; None or "" for a blank) from column A
+        on, and the row's height in points (None: the default)."""
         r = self.row + 1
         size = f' ht="{height:.16g}" customHeight="1"' if height else ""
         parts = [f'<row r="{r}"{size}>']
-        for ref, (value, fmt) in zip(self._refs, cells, strict=False):
-            style = self._style(fmt)
+        for (ref, style), value in zip(self._columns, values, strict=True):
             if value is None or value == "":
                 parts.append(f'<c r="{ref}{r}"{style}/>')
             elif isinstance(value, str):
-                text, keep = _text(value)
-                space = ' xml:space="preserve"' if keep else ""
-                parts.append(
-                    f'<c r="{ref}{r}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
-                )
+                parts.append(f'<c r="{ref}{r}"{style} t="inlineStr"><is>{_text(value)}</is></c>')
             else:
                 parts.append(f'<c r="{ref}{r}"{style}><v>{value:.16G}</v></c>')
         parts.append("</row>")
@@ -94,6 +78,11 @@ class RowStream:
         sheet = self.sheet
         if self.row > self._first:
             sheet._check_dimensions(self._first, 0)
-            sheet._check_dimensions(self.row - 1, len(self._refs) - 1)
+            sheet._check_dimensions(self.row - 1, len(self._columns) - 1)
         sheet.previous_row = self.row  # xlsxwriter's own writes go on below ours
         return self.row
+
+
+def _style(fmt: Any) -> str:
+    index = fmt._get_xf_index() if fmt is not None else 0
+    return f' s="{index}"' if index else ""
