@@ -247,3 +247,43 @@ def test_report_reads_back_from_bytes(cycle):
     assert report.ok
     assert report.period_code == "2027-H1"
     assert list(report.tasks) == ["A1"]
+
+
+def test_plans_named_for_cadres_who_reported_are_read_only_when_needed(cycle, monkeypatch):
+    from dotpha_xl.pipeline import consolidate as pipeline
+    from dotpha_xl.settings import default_settings
+
+    tmp_path, roster, assignments = cycle
+    run("template", "report", "--plans", tmp_path / "plans", "--period", "2027-Q2",
+        "--out", tmp_path / "q2")  # fmt: skip
+    reports = tmp_path / "q2"
+    fill(report_for(reports, "CB901"), worked_example_q2())
+    fill(report_for(reports, "CB902"), worked_example_q2())
+    report_for(reports, "CB903").unlink()  # CB903 sends nothing
+    opened: list[str] = []
+    real = pipeline.read_batch
+
+    def spy(kind, paths, *args, **kwargs):
+        if kind.startswith("plan"):
+            opened.extend(p.name for p in paths)
+        return real(kind, paths, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_batch", spy)
+
+    def reason() -> str:
+        opened.clear()
+        c = pipeline.consolidate(roster, tmp_path / "plans", reports, "2027-Q2",
+                                 default_settings(), assignments_path=assignments)  # fmt: skip
+        [missing] = c.missing
+        assert missing.cadre.cadre_id == "CB903"
+        return missing.reason
+
+    # The plans of CB901 and CB902, who reported, are not opened: only CB903's is.
+    assert reason() == "no_report"
+    assert {name.split("_")[0] for name in opened} == {"CB903"}
+    # CB903's plan saved under a name of CB901's: no plan of CB903's is found among the other
+    # files, so the files named for cadres who reported are read after all.
+    plan = report_for(tmp_path / "plans", "CB903")
+    plan.rename(plan.with_name("CB901_ban_sao_ke_hoach_2027.xlsx"))
+    assert reason() == "no_report"
+    assert "CB901_ban_sao_ke_hoach_2027.xlsx" in opened

@@ -177,8 +177,8 @@ def _verdicts(
     size = max(1, min(CHUNK, -(-len(paths) // (4 * max(1, jobs)))))
     chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
     work = [(kind, settings, period_code, chunk) for chunk in chunks]
-    if jobs <= 1 or len(paths) < 4 * jobs:
-        yield from map(_job, work)
+    if jobs <= 1 or (len(paths) < 4 * jobs and jobs not in _POOLS):
+        yield from map(_job, work)  # too few files to start processes for
     else:
         yield from worker_pool(jobs).map(_job, work)
 

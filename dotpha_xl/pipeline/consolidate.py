@@ -385,34 +385,57 @@ def _expected_cadres(
 
     Who has a task this year comes from the assignments table when given, else from the plans
     found (valid or not).  A cadre with a usable report had a valid plan (reports are made from
-    valid plans only, and carry it sealed), so only the ``_meta`` of their plans is read; the
-    plans of everyone else are validated in full (and recorded in the ledger)."""
+    valid plans only, and carry it sealed), so their plans need not be validated again: only
+    the ``_meta`` of the other plan files is read, to find whose they are, and the plans of
+    everyone without a usable report are validated in full (and recorded in the ledger).
+
+    With an assignments table, a plan file named as this tool names it for a cadre who reported
+    (``CB101_..._ke_hoach_2027.xlsx``) is not even opened; should a cadre without a report then
+    have no plan found, those files are read after all before saying ``no_plan``, so that a
+    misnamed file never changes the answer."""
     with_plan: dict[str, bool] = dict.fromkeys(reported, True)
     paths = expand_inputs([plans_dir])
-    to_check = [
-        path
-        for path, peek in zip(
-            paths, read_batch("plan_identity", paths, settings, jobs=jobs), strict=True
-        )
-        if not (peek.cadre_id in reported and peek.year == period.year and peek.ok)
-    ]
-    plans = read_batch("plan", to_check, settings, jobs=jobs)
-    if ledger is not None:
-        ledger.record_files("plan", zip(to_check, plans, strict=True), period_key="year")
-    for plan in plans:
-        if plan.cadre_id and plan.year == period.year:
-            with_plan[plan.cadre_id] = with_plan.get(plan.cadre_id, False) or plan.ok
     if assignments_path is not None:
         table = read_assignments(assignments_path, settings)
         result.problems += table.problems
         assigned: Iterable[str] = {a.cadre_id for a in table.active_in(period.year)}
+        named = _named_for(paths, reported, period.year)
     else:
-        assigned = with_plan
+        assigned, named = with_plan, set()
+
+    def validate(files: list[Path]) -> None:
+        to_check = [
+            path
+            for path, peek in zip(
+                files, read_batch("plan_identity", files, settings, jobs=jobs), strict=True
+            )
+            if not (peek.cadre_id in reported and peek.year == period.year and peek.ok)
+        ]
+        plans = read_batch("plan", to_check, settings, jobs=jobs)
+        if ledger is not None:
+            ledger.record_files("plan", zip(to_check, plans, strict=True), period_key="year")
+        for plan in plans:
+            if plan.cadre_id and plan.year == period.year:
+                with_plan[plan.cadre_id] = with_plan.get(plan.cadre_id, False) or plan.ok
+
+    validate([p for p in paths if p not in named])
+    if named and any(c in assigned and not with_plan.get(c) for c in cadres):
+        validate([p for p in paths if p in named])  # someone has no plan yet: look everywhere
     return {
         cadre_id: ("no_report" if with_plan.get(cadre_id) else "no_plan")
         for cadre_id in cadres
         if cadre_id in assigned
     }
+
+
+def _named_for(paths: Sequence[Path], reported: set[str], year: int) -> set[Path]:
+    """The plan files whose name is the one this tool gives the plan of ``year`` of a cadre in
+    ``reported`` (``{cadre_id}_..._ke_hoach_{year}.xlsx``)."""
+    suffix = f"_ke_hoach_{year}"
+    return {
+        p for p in paths
+        if p.stem.endswith(suffix) and p.name.split("_", 1)[0] in reported
+    }  # fmt: skip
 
 
 @dataclass
