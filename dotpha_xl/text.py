@@ -137,6 +137,8 @@ def parse_percent(value: object) -> Fraction | None:
         return _percent_from_text(value)
     if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
         raise PercentError(PERCENT_UNREADABLE, value)
+    if type(value) is float:
+        return _percent_of_float(value)
     if isinstance(value, (numbers.Number, Decimal)):
         points = _points_from_number(value)
         if points is None:
@@ -145,6 +147,16 @@ def parse_percent(value: object) -> Fraction | None:
             raise PercentError(PERCENT_OUT_OF_RANGE, value)
         return points
     raise PercentError(PERCENT_UNREADABLE, value)
+
+
+@lru_cache(maxsize=4096)  # the few values people type (0.5, 1, 0.9 ...) come back all the time
+def _percent_of_float(value: float) -> Fraction:
+    points = _points_from_number(value)
+    if points is None:
+        raise PercentError(PERCENT_UNREADABLE, value)
+    if not 0 <= points <= 100:
+        raise PercentError(PERCENT_OUT_OF_RANGE, value)
+    return points
 
 
 def _points_from_number(value: object) -> Fraction | None:
@@ -495,6 +507,7 @@ def _ascii_letter_near(text: str, i: int) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 15)  # the same texts come back file after file; the result is frozen
 def repair_legacy(text: str) -> LegacyText:
     """Detect a legacy encoding in one text run and convert it when the mapping is unambiguous
     (every non-ASCII character of the run belongs to the encoding's table)."""

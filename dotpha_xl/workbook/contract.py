@@ -89,6 +89,18 @@ def meta_digest(meta: Mapping[str, str], prefilled: Any) -> str:
     return digest({"meta": fields, "prefilled": prefilled})
 
 
+def _sealed(meta: Mapping[str, str], prefilled_json: str, prefilled: Any) -> bool:
+    """Whether ``_meta`` matches its digest.  The pre-filled JSON is written in canonical form,
+    so the canonical text of the sealed content is first assembled around it as read (no need
+    to write it out again); only if that differs is the content made canonical anew."""
+    fields = {k: v for k, v in meta.items() if k != "digest" and not k.startswith(PREFILLED_PREFIX)}
+    head = json.dumps({"meta": fields}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = f'{head[:-1]},"prefilled":{prefilled_json}}}'
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() == meta.get("digest"):
+        return True
+    return meta_digest(meta, prefilled) == meta.get("digest")
+
+
 def join_prefilled(meta: Mapping[str, str]) -> str:
     """The pre-filled JSON, joined from its chunks ``prefilled#1``, ``prefilled#2``, ..."""
     chunks = sorted(
@@ -232,7 +244,7 @@ def read_form(
         prefilled = json.loads(prefilled_json) if prefilled_json else None
     except ValueError:
         prefilled = None
-    if prefilled is None or meta_digest(meta, prefilled) != meta.get("digest"):
+    if prefilled is None or not _sealed(meta, prefilled_json, prefilled):
         return fail(problem("meta_tampered").at(sheet=META_SHEET))
     found_form = meta.get("form", "")
     if found_form != form:
