@@ -16,7 +16,7 @@ period 2027-Q2:
   through its ``previous=ReportInputs(...)`` argument.  openpyxl would take hours for 20,000
   saves; the writers take milliseconds and the files read back the same way.
 
-A few files are made bad on purpose, as in real intakes: the 500th report of every 1,000 is
+A few files are made bad on purpose, as in real intakes: the 499th report of every 1,000 is
 truncated (rejected as corrupt) and every 250th cadre sends no report (missing).  Received
 times (file mtimes) are four days before the deadline.
 
@@ -195,7 +195,7 @@ def _write_cadres(job: tuple[Path, list[int], dict[str, dict[str, Node]]]) -> in
             previous=seeded_inputs(i, trees, {t.key: t.start_year for t in tasks}),
             guide_values=guide,
         )
-        if i % 1000 == 500:
+        if i % 1000 == 499:  # (not a multiple of 250: those cadres send nothing)
             data = data[:2000]  # a transfer cut short
         target = root / "reports" / output_name(who.cadre_id, who.full_name, "bao_cao", PERIOD)
         target.write_bytes(data)

@@ -1,13 +1,13 @@
 """Benchmark of template generation and consolidation at several sizes, in one run.
 
-    python bench/run.py --sizes 300,2000,10000 [--jobs N] [--baseline-sample 200]
+    python bench/run.py --sizes 300,2000,10000 [--jobs N] [--repeat R] [--baseline-sample 200]
 
 For every N it makes (or reuses) the data set of ``bench/make_data.py`` and times:
 
 * template generation: ``generate_plans`` for the N cadres (workbooks/s);
 * ``dotpha consolidate`` end to end, as a subprocess (interpreter start-up, reading the N plans
   and N reports, roll-up, the body workbooks and the JSON), with its peak memory: the largest
-  resident set of the whole process tree, sampled every 20 ms, and ``ru_maxrss``;
+  resident and proportional set sizes of the whole process tree, sampled every 20 ms;
 * a naive baseline doing the same work the obvious way, in one process: openpyxl full load of
   every plan and report, a pandas frame per file, pandera validation per file with a small
   schema, and the same exact roll-up.  For large N it runs on a sample of files and the per-file
@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -71,8 +70,9 @@ def time_templates(data: Dataset, jobs: int) -> tuple[int, float]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _tree_memory(pid: int) -> tuple[int, int]:
-    """Resident and proportional bytes (RSS, PSS) of ``pid`` and all its descendants, from /proc.
+def _tree_memory(pid: int) -> tuple[int, int, int]:
+    """Resident and proportional bytes (RSS, PSS) of ``pid`` and all its descendants, and the
+    largest RSS of one of them, from /proc.
 
     RSS counts every page a process maps, so pages that forked workers share with their parent
     are counted once per process; PSS divides each shared page among its sharers, so the sum of
@@ -87,7 +87,7 @@ def _tree_memory(pid: int) -> tuple[int, int]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
-    rss = pss = 0
+    rss = pss = largest = 0
     todo = [pid]
     while todo:
         p = todo.pop()
@@ -97,11 +97,12 @@ def _tree_memory(pid: int) -> tuple[int, int]:
                 for line in f:
                     if line.startswith("Rss:"):
                         rss += int(line.split()[1]) * 1024
+                        largest = max(largest, int(line.split()[1]) * 1024)
                     elif line.startswith("Pss:"):
                         pss += int(line.split()[1]) * 1024
         except OSError:
             continue
-    return rss, pss
+    return rss, pss, largest
 
 
 def time_consolidate(data: Dataset, jobs: int) -> dict:
@@ -114,16 +115,16 @@ def time_consolidate(data: Dataset, jobs: int) -> dict:
         "--jobs", str(jobs),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    peak = peak_pss = 0
+    peak = peak_pss = peak_one = 0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, peak_pss
+        nonlocal peak, peak_pss, peak_one
         while not done.is_set():
-            rss, pss = _tree_memory(proc.pid)
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            rss, pss, one = _tree_memory(proc.pid)
+            peak, peak_pss, peak_one = max(peak, rss), max(peak_pss, pss), max(peak_one, one)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -132,7 +133,6 @@ def time_consolidate(data: Dataset, jobs: int) -> dict:
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"consolidate failed ({proc.returncode}):\n{err.decode()[-3000:]}")
     result = json.loads((out / "tong_hop.json").read_text(encoding="utf-8"))
@@ -141,7 +141,7 @@ def time_consolidate(data: Dataset, jobs: int) -> dict:
         "seconds": elapsed,
         "peak_tree_mb": peak / 2**20,
         "peak_pss_mb": peak_pss / 2**20,
-        "maxrss_mb": usage.ru_maxrss / 1024,
+        "largest_mb": peak_one / 2**20,
         "tasks": len(result["tasks"]),
         "rejected": len(result["rejected"]),
         "missing": len(result["missing"]),
@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> None:
             **min(runs, key=lambda x: x["seconds"]),
             "all_seconds": [x["seconds"] for x in runs],
             "all_lower": [x["seconds"] for x in lows],
-            **{k: max(x[k] for x in runs) for k in ("peak_tree_mb", "peak_pss_mb", "maxrss_mb")},
+            **{k: max(x[k] for x in runs) for k in ("peak_tree_mb", "peak_pss_mb", "largest_mb")},
         }
         r["baseline"] = time_baseline(data, args.baseline_sample)
         results[n] = r
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{r['consolidate']['missing']} missing); baseline timed on "
         f"{r['baseline']['measured_files']} files"
         f"{' and extrapolated per file' if r['baseline']['extrapolated'] else ''}; "
-        f"ru_maxrss of the largest process {r['consolidate']['maxrss_mb']:.0f} MB; "
+        f"largest resident set of one process {r['consolidate']['largest_mb']:.0f} MB; "
         f"consolidate runs {', '.join(f'{x:.1f}' for x in r['consolidate']['all_seconds'])} s, "
         f"lower bound runs {', '.join(f'{x:.2f}' for x in r['consolidate']['all_lower'])} s; "
         f"{r['templates'][0]:,} plan templates in {r['templates'][1]:.1f} s\n"
