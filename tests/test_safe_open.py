@@ -428,3 +428,24 @@ def test_entities_after_a_root_like_text_are_refused(tmp_path, prolog):
         plain, tmp_path / "lol.xlsx", {"xl/sharedStrings.xml": prolog + BILLION_LAUGHS[22:]}
     )
     refused(opened_quickly(path), "xml_entities")
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_entities_are_found_whatever_the_compression_of_the_part(tmp_path, compression):
+    # The first look inflates each part straight from the file's bytes: stored and deflated
+    # parts alike, and a part with an extra field in its local header.
+    plain = make_xlsx(tmp_path / "ok.xlsx")
+    target = tmp_path / "lol.xlsx"
+    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(target, "w", compression) as new:
+        for info in old.infolist():
+            data = BILLION_LAUGHS if info.filename == "xl/sharedStrings.xml" else old.read(info)
+            item = zipfile.ZipInfo(info.filename, date_time=(2027, 1, 1, 0, 0, 0))
+            item.compress_type = compression
+            item.extra = b"\xca\xfe\x04\x00abcd"  # an unknown extra field, 4 bytes of data
+            new.writestr(item, data)
+    refused(opened_quickly(target), "xml_entities")
+    clean = tmp_path / "clean.xlsx"
+    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(clean, "w", compression) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, old.read(info))
+    assert opened_quickly(clean).ok
