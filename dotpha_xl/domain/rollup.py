@@ -74,8 +74,6 @@ def roll_up(
         if not node.children:  # a node of weight 0 may have none
             return ZERO
         kids = []
-        tn, td = 0, 1  # Σ weight of the children not left out
-        sn, sd = 0, 1  # Σ weight × completion of the same
         for child in node.children:
             k = str(child.key)
             if child.key.item is not None:  # an item, inline: most nodes are
@@ -83,20 +81,8 @@ def roll_up(
                 v = None if k in left else get(k, ZERO)
             else:
                 v = visit(child, k)
-            w = child.weight
-            kids.append((k, w, v))
-            if v is None:
-                continue
-            wn, wd = w.numerator, w.denominator
-            if wd == td:
-                tn += wn
-            else:
-                tn, td = tn * wd + wn * td, td * wd
-            pn, pd = wn * v.numerator, wd * v.denominator
-            if pd == sd:
-                sn += pn
-            else:
-                sn, sd = sn * pd + pn * sd, sd * pd
+            kids.append((k, child.weight, v))
+        tn, td, sn, sd = _sums(kids)
         if tn == 0:  # every child left out, or only children of weight 0 left
             for k, _, v in kids:
                 out[k] = Figures(v, ZERO)
@@ -134,30 +120,39 @@ def completion_of(
             return None if key in left else get(key, ZERO)
         if not node.children:
             return ZERO
-        tn, td = 0, 1
-        sn, sd = 0, 1
+        kids = []
         for child in node.children:
             if child.key.item is not None:  # an item, inline: most nodes are
                 k = str(child.key)
                 v = None if k in left else get(k, ZERO)
             else:
                 v = visit(child)
-            if v is None:
-                continue
-            w = child.weight
-            wn, wd = w.numerator, w.denominator
-            if wd == td:
-                tn += wn
-            else:
-                tn, td = tn * wd + wn * td, td * wd
-            pn, pd = wn * v.numerator, wd * v.denominator
-            if pd == sd:
-                sn += pn
-            else:
-                sn, sd = sn * pd + pn * sd, sd * pd
+            kids.append((None, child.weight, v))
+        tn, td, sn, sd = _sums(kids)
         return None if tn == 0 else Fraction(sn * td, sd * tn)
 
     return visit(node)
+
+
+def _sums(kids: list[tuple[object, Fraction, Fraction | None]]) -> tuple[int, int, int, int]:
+    """Σ weight (tn / td) and Σ weight × completion (sn / sd) of the children not left out
+    (completion ``None``), as integer pairs: no gcd at every step, exactly the same values."""
+    tn, td = 0, 1
+    sn, sd = 0, 1
+    for _, w, v in kids:
+        if v is None:
+            continue
+        wn, wd = w.numerator, w.denominator
+        if wd == td:
+            tn += wn
+        else:
+            tn, td = tn * wd + wn * td, td * wd
+        pn, pd = wn * v.numerator, wd * v.denominator
+        if pd == sd:
+            sn += pn
+        else:
+            sn, sd = sn * pd + pn * sd, sd * pd
+    return tn, td, sn, sd
 
 
 def _fraction(value: Fraction | int) -> Fraction:
