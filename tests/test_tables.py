@@ -600,3 +600,19 @@ def test_column_letter():
         "ZZ",
         "AAA",
     ]
+
+
+def test_roster_and_assignments_typed_in_tcvn3_are_converted_with_a_warning(tmp_path):
+    # The same hook as for the forms' typed cells: a name typed with a TCVN3 font comes back in
+    # Unicode, with a warning naming the cell; the row is kept.
+    roster = roster_of(tmp_path, [cadre_row("CB101", full_name="TrÇn ThÞ Hµ", unit="Hµ Néi")])
+    cadre = roster.cadres["CB101"]
+    assert (cadre.full_name, cadre.unit) == ("Trần Thị Hà", "Hà Nội")
+    found = [p for p in roster.problems if p.code == "legacy_encoding_tcvn3"]
+    assert [(p.severity, p.cell, p.file) for p in found] == [
+        (WARNING, "B2", "roster.xlsx"),
+        (WARNING, "D2", "roster.xlsx"),
+    ]
+    table = assignments_of(tmp_path, [["CB101", "A", 1, "Sè ho¸ hå s¬", 2027, 2027]], roster=roster)
+    assert [a.title for a in table.rows] == ["Số hoá hồ sơ"]
+    assert only(table.problems, "legacy_encoding_tcvn3").cell == "D2"

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from dotpha_xl.pipeline.user_text import user_text
 from dotpha_xl.problems import Problem, problem
 from dotpha_xl.settings import Settings
 from dotpha_xl.text import as_text, fold, parse_flag
@@ -366,7 +367,14 @@ class _Row:
             self.ok = False
 
     def text(self, key: str, *, required: bool = False) -> str:
-        value = as_text(self.raw(key))
+        """A text cell through the one hook for typed text (NFC; TCVN3 or VNI converted with a
+        warning at the cell)."""
+        col = self.table.columns.get(key)
+        value = (
+            ""
+            if col is None
+            else user_text(self.raw(key), self.table.problems, **self.table.where(self.row, col))
+        )
         if required and not value:
             self.report("value_missing", key)
         return value
