@@ -140,23 +140,22 @@ def parse_percent(value: object) -> Fraction | None:
     if type(value) is float:
         return _percent_of_float(value)
     if isinstance(value, (numbers.Number, Decimal)):
-        points = _points_from_number(value)
-        if points is None:
-            raise PercentError(PERCENT_UNREADABLE, value)
-        if not 0 <= points <= 100:
-            raise PercentError(PERCENT_OUT_OF_RANGE, value)
-        return points
+        return _number_percent(value)
     raise PercentError(PERCENT_UNREADABLE, value)
 
 
-@lru_cache(maxsize=4096)  # the few values people type (0.5, 1, 0.9 ...) come back all the time
-def _percent_of_float(value: float) -> Fraction:
+def _number_percent(value: object) -> Fraction:
+    """Percent points of a numeric cell, checked to lie in 0–100."""
     points = _points_from_number(value)
     if points is None:
         raise PercentError(PERCENT_UNREADABLE, value)
     if not 0 <= points <= 100:
         raise PercentError(PERCENT_OUT_OF_RANGE, value)
     return points
+
+
+#: The few float values people type (0.5, 1, 0.9 ...) come back all the time.
+_percent_of_float = lru_cache(maxsize=4096)(_number_percent)
 
 
 def _points_from_number(value: object) -> Fraction | None:

@@ -88,6 +88,13 @@ def shown_items(items: Iterable[ItemRow]) -> Iterator[ShownItem]:
     return map(_shown, items)
 
 
+def unfinished_items(items: Iterable[ItemRow]) -> list[dict[str, Any]]:
+    """:func:`unfinished` of ``items``; for stored rows, as worked out when they were packed."""
+    if isinstance(items, StoredItems):
+        return items.unfinished()
+    return unfinished(items)
+
+
 def pack_items(rows: Sequence[ItemRow]) -> bytes:
     """Item rows as compact bytes (plain tuples; exact values as integer pairs; and as shown),
     with their unfinished items worked out once, where the rows are made."""

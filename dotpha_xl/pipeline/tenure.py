@@ -228,11 +228,9 @@ def _num(value: Fraction | None) -> float | None:
 
 def unfinished_items(row: Any) -> list[dict[str, Any]]:
     """Items of a task row below 100 % and not marked force majeure (what a carry-over lists)."""
-    from dotpha_xl.pipeline.item_store import StoredItems, unfinished
+    from dotpha_xl.pipeline import item_store
 
-    if isinstance(row.items, StoredItems):
-        return row.items.unfinished()  # worked out where the rows were read
-    return unfinished(row.items)
+    return item_store.unfinished_items(row.items)
 
 
 def tenure_note(row: Any) -> str:

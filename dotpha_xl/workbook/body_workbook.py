@@ -95,10 +95,6 @@ FIRST_DATA_ROW = 8
 BAR_TABLE_ROW = 18  # on "Biểu đồ": below the first chart, on a page of its own
 
 
-#: Percent points -> what a percent cell stores (rounded half up, exact).
-percent_value = percent_cell
-
-
 def flag_words(flags: Sequence[str]) -> str:
     return "; ".join(FLAG_WORDS.get(f, f) for f in flags)
 
@@ -120,7 +116,7 @@ def write_text(sheet: Any, row: int, col: int, text: str | None, style: Any) -> 
 
 
 def write_percent(sheet: Any, row: int, col: int, value: Any, fmt: Formats) -> None:
-    shown = percent_value(value)
+    shown = percent_cell(value)
     if shown is None:
         sheet.write_blank(row, col, None, fmt["percent"])
     else:
@@ -154,6 +150,11 @@ def set_columns(sheet: Any, fmt: Formats, columns: Sequence[Column]) -> None:
     sheet.set_column(0, 0, 14, fmt["key"], {"hidden": True})
     for i, column in enumerate(columns, start=1):
         sheet.set_column(i, i, column.width)
+
+
+#: The cell format of each kind of column of ``simple_sheet`` (and of the item details).
+KIND_FORMATS = {"text": "cell", "int": "integer", "percent": "percent", "datetime": "datetime",
+                "date": "date", "center": "cell_center"}  # fmt: skip
 
 
 def simple_sheet(
@@ -193,17 +194,15 @@ def simple_sheet(
             if value is None or value == "":
                 sheet.write_blank(r, c, None, fmt["percent" if kind == "percent" else "cell"])
             elif kind == "int":
-                sheet.write_number(r, c, value, fmt["integer"])
+                sheet.write_number(r, c, value, fmt[KIND_FORMATS[kind]])
             elif kind == "percent":
                 write_percent(sheet, r, c, value, fmt)
-            elif kind == "datetime":
-                sheet.write_datetime(r, c, value, fmt["datetime"])
-            elif kind == "date":
-                sheet.write_datetime(r, c, value, fmt["date"])
+            elif kind in ("datetime", "date"):
+                sheet.write_datetime(r, c, value, fmt[KIND_FORMATS[kind]])
             elif kind == "center":
-                sheet.write_string(r, c, str(value), fmt["cell_center"])
+                sheet.write_string(r, c, str(value), fmt[KIND_FORMATS[kind]])
             else:
-                write_text(sheet, r, c, str(value), fmt["cell"])
+                write_text(sheet, r, c, str(value), fmt[KIND_FORMATS["text"]])
                 wrapped.append((str(value), column.width))
         fit_row(sheet, r, wrapped)
         r += 1
@@ -411,7 +410,7 @@ def _summary_row(
             continue
         if column.key in numbers:
             write_percent(sheet, r, c, numbers[column.key], fmt)
-            locked[column.key] = as_text(percent_value(numbers[column.key]))
+            locked[column.key] = as_text(percent_cell(numbers[column.key]))
             continue
         text = texts[column.key] or ""
         locked[column.key] = text
@@ -442,7 +441,9 @@ DETAIL_COLUMNS: tuple[Column, ...] = (
 #: 1,048,576 rows a sheet).
 DETAIL_MAX_ROWS = 1_000_000
 DETAIL_FIRST_ROW = 5  # title on 0, header on 2, column numbers on 3, hidden key row on 4
-DETAIL_WRAPPED = ("full_name", "item_key", "content", "product", "actual_product", "fm_reason")
+#: How the item details' columns are written, as ``simple_sheet``'s ``kinds`` (text otherwise).
+DETAIL_KINDS = {"stt": "int", "task_key": "center", "weight": "percent",
+                "completion": "percent", "force_majeure": "center"}  # fmt: skip
 
 
 def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
@@ -451,9 +452,9 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
     thousands of item rows are never all in memory; each task's rows are read back from the item
     store in turn."""
     title = f"CHI TIẾT KẾT QUẢ TỪNG NỘI DUNG CÔNG VIỆC — {c.period.label_vi.upper()}"
-    wrapped_at = [
+    wrapped_at = [  # the text columns wrap, as in simple_sheet
         (i, column.width) for i, column in enumerate(DETAIL_COLUMNS, start=1)
-        if column.key in DETAIL_WRAPPED
+        if column.key not in DETAIL_KINDS
     ]  # fmt: skip
     sheets = 1
     rows = _start_detail_sheet(book, fmt, "Chi tiết", title)
@@ -502,9 +503,8 @@ def _start_detail_sheet(book: Any, fmt: Formats, name: str, title: str) -> RowSt
     for col in range(1, last + 1):
         sheet.write_number(3, col, col, fmt["header_number"])
     write_key_row(sheet, fmt, DETAIL_COLUMNS, 4)
-    kinds = {"stt": "integer", "task_key": "cell_center", "weight": "percent",
-             "completion": "percent", "force_majeure": "cell_center"}  # fmt: skip
-    formats = [fmt["key"], *(fmt[kinds.get(c.key, "cell")] for c in DETAIL_COLUMNS)]
+    kinds = (DETAIL_KINDS.get(c.key, "text") for c in DETAIL_COLUMNS)
+    formats = [fmt["key"], *(fmt[KIND_FORMATS[kind]] for kind in kinds)]
     return RowStream(sheet, DETAIL_FIRST_ROW, formats)
 
 

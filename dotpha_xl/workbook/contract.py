@@ -72,9 +72,17 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+def canonical_json(value: Any) -> str:
+    """The one JSON text of ``value`` that seals are computed on: sorted keys, no spaces."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def digest(prefilled: Any) -> str:
     """SHA-256 of the canonical JSON of the pre-filled content."""
-    text = json.dumps(prefilled, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _sha256(canonical_json(prefilled))
+
+
+def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -85,18 +93,21 @@ CHUNK = 30000  # an Excel cell holds at most 32,767 characters
 def meta_digest(meta: Mapping[str, str], prefilled: Any) -> str:
     """The seal of ``_meta``: every key/value but the digest and the pre-filled chunks, and the
     pre-filled content itself."""
-    fields = {k: v for k, v in meta.items() if k != "digest" and not k.startswith(PREFILLED_PREFIX)}
-    return digest({"meta": fields, "prefilled": prefilled})
+    return digest({"meta": _sealed_fields(meta), "prefilled": prefilled})
+
+
+def _sealed_fields(meta: Mapping[str, str]) -> dict[str, str]:
+    """The ``_meta`` entries the digest covers besides the pre-filled content."""
+    return {k: v for k, v in meta.items() if k != "digest" and not k.startswith(PREFILLED_PREFIX)}
 
 
 def _sealed(meta: Mapping[str, str], prefilled_json: str, prefilled: Any) -> bool:
     """Whether ``_meta`` matches its digest.  The pre-filled JSON is written in canonical form,
     so the canonical text of the sealed content is first assembled around it as read (no need
     to write it out again); only if that differs is the content made canonical anew."""
-    fields = {k: v for k, v in meta.items() if k != "digest" and not k.startswith(PREFILLED_PREFIX)}
-    head = json.dumps({"meta": fields}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    head = canonical_json({"meta": _sealed_fields(meta)})
     text = f'{head[:-1]},"prefilled":{prefilled_json}}}'
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() == meta.get("digest"):
+    if _sha256(text) == meta.get("digest"):
         return True
     return meta_digest(meta, prefilled) == meta.get("digest")
 
@@ -115,7 +126,7 @@ def write_meta(workbook: Any, meta: Mapping[str, str], prefilled: Any) -> None:
     """Add the very hidden, protected ``_meta`` sheet to an xlsxwriter workbook."""
     sheet = workbook.add_worksheet(META_SHEET)
     rows = {k: "" if v is None else str(v) for k, v in meta.items()}
-    text = json.dumps(prefilled, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = canonical_json(prefilled)
     for n, start in enumerate(range(0, max(len(text), 1), CHUNK), start=1):
         rows[f"{PREFILLED_PREFIX}{n}"] = text[start : start + CHUNK]
     rows["digest"] = meta_digest(rows, prefilled)

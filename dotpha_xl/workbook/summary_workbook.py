@@ -21,10 +21,10 @@ from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
 from dotpha_xl.pipeline.ratings import RATINGS_KEY, RatingRow
 from dotpha_xl.pipeline.summary import DISCIPLINE_REASONS, WHOLE_CADRE, Case, Summary
 from dotpha_xl.settings import Settings
+from dotpha_xl.text import percent_cell
 from dotpha_xl.workbook.body_workbook import (
     ReportFormats,
     chart_font,
-    percent_value,
     set_columns,
     simple_sheet,
     write_key_row,
@@ -175,7 +175,7 @@ def _table_row(sheet: Any, fmt: ReportFormats, r: int, stt: str, body: Any, *, t
     ]
     for c, value in enumerate(values, start=3):
         sheet.write_number(r, c, value, number)
-    shown = percent_value(body.average_completion_year)
+    shown = percent_cell(body.average_completion_year)
     if shown is None:
         sheet.write_blank(r, 3 + len(values), None, percent)
     else:
