@@ -12,24 +12,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-from click.testing import CliRunner
 
 from dotpha_xl import sample_cycle
-from dotpha_xl.cli import cli
 from dotpha_xl.pipeline.plans import read_plan
 from dotpha_xl.pipeline.review import read_review
 from dotpha_xl.sample_filler import find_contract
 from dotpha_xl.settings import default_settings
+from tests.helpers import run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 ROSTER = str(SAMPLE / "roster.xlsx")
-
-
-def run(*args: str, code: int | None = 0):
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    if code is not None:
-        assert result.exit_code == code, result.output
-    return result
 
 
 def form(book: openpyxl.Workbook):

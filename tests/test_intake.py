@@ -12,58 +12,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import xlsxwriter
-from click.testing import CliRunner
 
-from dotpha_xl.cli import cli
 from dotpha_xl.ledger import Ledger
-from dotpha_xl.sample_filler import find_contract, form_sheet
-
-ROSTER = [
-    ("CB901", "Nguyễn Thị Mai", "Giám đốc Sở Tài chính", "Sở Tài chính", "UBND"),
-    ("CB902", "Trần Văn Bình", "Giám đốc Sở Xây dựng", "Sở Xây dựng", "UBND"),
-    ("CB903", "Lê Hoàng Nam", "Chánh Văn phòng Tỉnh ủy", "Văn phòng Tỉnh ủy", "TC"),
-]
-
-
-def write_table(path: Path, header: list[str], rows: list[tuple]) -> Path:
-    book = xlsxwriter.Workbook(path)
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, header)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            sheet.write_string(r, c, value) if isinstance(value, str) else sheet.write(r, c, value)
-    book.close()
-    return path
+from dotpha_xl.sample_filler import form_sheet
+from tests.helpers import ROSTER, fill, items, write_table
+from tests.helpers import run as run_cli
 
 
 def run(ledger: Path, *args: object, code: int | None = 0):
-    result = CliRunner().invoke(
-        cli, ["--ledger", str(ledger), *[str(a) for a in args]], catch_exceptions=False
-    )
-    if code is not None:
-        assert result.exit_code == code, result.output
-    return result
-
-
-def fill(path: Path, values: dict[str, dict[str, object]]) -> None:
-    """Fill cells through the key contract alone (row key, column key)."""
-    book = openpyxl.load_workbook(path)
-    c = find_contract(form_sheet(book))
-    for row_key, cells in values.items():
-        for column, value in cells.items():
-            cell = c.sheet.cell(c.rows[row_key], c.columns[column])
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"
-    book.save(path)
-
-
-def items(prefix: str = "A1"):
-    for q in range(1, 5):
-        for m in range(1, 4):
-            for i in (1, 2):
-                yield f"{prefix}.Q{q}.M{m}.I{i}"
+    return run_cli("--ledger", ledger, *args, code=code)
 
 
 def tree_hashes(*folders: Path) -> dict[str, str]:

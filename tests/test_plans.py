@@ -11,21 +11,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from dotpha_xl.cli import cli
 from dotpha_xl.pipeline.plans import read_plan
 from dotpha_xl.sample_filler import PLAN_FLAWS, fill_plan, fill_plans, find_contract, form_sheet
 from dotpha_xl.settings import default_settings
+from tests.helpers import run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
-
-
-def run(*args: str, code: int | None = 0):
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    if code is not None:
-        assert result.exit_code == code, result.output
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import pytest
 
 from dotpha_xl.pipeline.plans import read_plan
 from dotpha_xl.settings import default_settings
-from tests.test_reports import fill, items, report_for, run, write_table
+from tests.helpers import fill, items, run, write_table
+from tests.test_reports import report_for
 
 HEADER = ["cadre_id", "full_name", "position", "unit", "body", "left_on", "predecessor_id",
           "appointed_on"]  # fmt: skip

@@ -1,0 +1,61 @@
+"""Helpers shared by the end-to-end tests: the CLI run in-process, tables written for it, and
+generated workbooks filled through the key contract alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import xlsxwriter
+from click.testing import CliRunner, Result
+
+from dotpha_xl.cli import cli
+from dotpha_xl.sample_filler import find_contract, form_sheet
+
+#: A small named roster: two cadres of one reviewing body, one of another.
+ROSTER = [
+    ("CB901", "Nguyễn Thị Mai", "Giám đốc Sở Tài chính", "Sở Tài chính", "UBND"),
+    ("CB902", "Trần Văn Bình", "Giám đốc Sở Xây dựng", "Sở Xây dựng", "UBND"),
+    ("CB903", "Lê Hoàng Nam", "Chánh Văn phòng Tỉnh ủy", "Văn phòng Tỉnh ủy", "TC"),
+]
+
+
+def run(*args: object, code: int | None = 0) -> Result:
+    """``dotpha ARGS`` in-process; its exit code must be ``code`` (unless None)."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    if code is not None:
+        assert result.exit_code == code, result.output
+    return result
+
+
+def write_table(path: Path, header: list[str], rows: list[tuple]) -> Path:
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value) if isinstance(value, str) else sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def fill(path: Path, values: dict[str, dict[str, object]]) -> None:
+    """Fill cells of a generated workbook through the key contract alone (row key, column key)."""
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form_sheet(book))
+    for row_key, cells in values.items():
+        for column, value in cells.items():
+            cell = c.sheet.cell(c.rows[row_key], c.columns[column])
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+    book.save(path)
+
+
+def items(prefix: str = "A1", per_month: int = 2) -> Iterator[str]:
+    """The item keys of an annual task of ``per_month`` items a month."""
+    for q in range(1, 5):
+        for m in range(1, 4):
+            for i in range(1, per_month + 1):
+                yield f"{prefix}.Q{q}.M{m}.I{i}"
