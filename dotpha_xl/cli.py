@@ -16,6 +16,16 @@ import click
 from dotpha_xl import __version__
 from dotpha_xl.settings import Settings, SettingsError, load_settings
 
+#: The kinds of path the options take (an input must exist; a file is not a folder).
+INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+INPUT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+OUTPUT_FILE = click.Path(dir_okay=False, path_type=Path)
+OUTPUT_DIR = click.Path(file_okay=False, path_type=Path)
+#: The roster every generating and consolidating command needs.
+roster_option = click.option(
+    "--roster", type=INPUT_FILE, required=True, help="Danh sách cán bộ (.xlsx)."
+)
+
 
 class Context:
     def __init__(
@@ -115,7 +125,7 @@ def cli(
 )
 @click.option(
     "--roster",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Danh sách cán bộ: thêm hạn riêng của người thôi giữ chức vụ, người mới được giao.",
 )
 @pass_context
@@ -178,15 +188,10 @@ def template() -> None:
 
 
 @template.command("plan")
-@click.option(
-    "--roster",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="Danh sách cán bộ (.xlsx).",
-)
+@roster_option
 @click.option(
     "--assignments",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     required=True,
     help="Danh sách việc được giao (.xlsx).",
 )
@@ -194,7 +199,7 @@ def template() -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUTPUT_DIR,
     required=True,
     help="Thư mục ghi các tệp kế hoạch.",
 )
@@ -240,7 +245,7 @@ def template_plan(
 @click.option(
     "--plans",
     "plans_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=INPUT_DIR,
     required=True,
     help="Thư mục các kế hoạch hợp lệ (.xlsx).",
 )
@@ -252,14 +257,14 @@ def template_plan(
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUTPUT_DIR,
     required=True,
     help="Thư mục ghi các biểu báo cáo.",
 )
 @click.option(
     "--previous",
     "previous_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=INPUT_DIR,
     help="Thư mục các báo cáo kỳ trước: điền sẵn mức độ hoàn thành và sản phẩm.",
 )
 @pass_context
@@ -291,24 +296,19 @@ def template_report(
 
 
 @template.command("register")
-@click.option(
-    "--roster",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="Danh sách cán bộ (.xlsx).",
-)
+@roster_option
 @click.option("--year", type=int, required=True, help="Năm đăng ký (năm Y).")
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUTPUT_DIR,
     required=True,
     help="Thư mục ghi các bản đăng ký.",
 )
 @click.option(
     "--plans",
     "plans_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=INPUT_DIR,
     help="Thư mục kế hoạch năm trước: liệt kê việc theo giai đoạn đang thực hiện.",
 )
 @click.option("--annual", type=click.IntRange(0, 20), default=3, show_default=True,
@@ -353,15 +353,15 @@ def _write_json(json_path: Path | None, data: dict) -> None:
 
 
 @cli.command()
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--roster", type=INPUT_FILE,
               required=True, help="Danh sách cán bộ (.xlsx).")  # fmt: skip
 @click.option("--registrations", "registrations_dir", required=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=INPUT_DIR,
               help="Thư mục các bản đăng ký đã nhận.")  # fmt: skip
 @click.option("--year", type=int, required=True, help="Năm đăng ký (năm Y).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", type=OUTPUT_DIR,
               required=True, help="Thư mục ghi bảng đề xuất của cơ quan thẩm định.")  # fmt: skip
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--json", "json_path", type=OUTPUT_FILE,
               help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).")  # fmt: skip
 @pass_context
 def proposals(
@@ -397,16 +397,16 @@ def proposals(
 
 @cli.command()
 @click.option("--proposals", "proposals_dir", required=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=INPUT_DIR,
               help="Thư mục bảng đề xuất của các cơ quan thẩm định.")  # fmt: skip
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--roster", type=INPUT_FILE,
               required=True, help="Danh sách cán bộ (.xlsx).")  # fmt: skip
 @click.option("--year", type=int, required=True, help="Năm giao việc (năm Y).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", type=OUTPUT_FILE, required=True,
               help="Tệp tổng hợp đề xuất trình Ban Thường vụ (.xlsx).")  # fmt: skip
 @click.option(
     "--carried",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Bảng việc chuyển tiếp (dotpha carry-over): liệt kê cùng các việc đề xuất.",
 )
 @pass_context
@@ -437,9 +437,9 @@ def decision(
 
 @cli.command()
 @click.option("--decision", "decision_file", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=INPUT_FILE,
               help="Tệp tổng hợp đề xuất đã ghi quyết định của Ban Thường vụ.")  # fmt: skip
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", type=OUTPUT_FILE, required=True,
               help="Danh sách giao việc (.xlsx) cho dotpha template plan.")  # fmt: skip
 @click.option("--decided-on", type=click.DateTime(["%Y-%m-%d"]),
               help="Ngày quyết định giao việc (mặc định: hạn 31/12 năm trước).")  # fmt: skip
@@ -466,23 +466,18 @@ def assignments(obj: Context, decision_file: Path, out: Path, decided_on) -> Non
 
 
 @cli.command()
-@click.option(
-    "--roster",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="Danh sách cán bộ (.xlsx).",
-)
+@roster_option
 @click.option(
     "--plans",
     "plans_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=INPUT_DIR,
     required=True,
     help="Thư mục các kế hoạch đã nhận.",
 )
 @click.option(
     "--reports",
     "reports_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=INPUT_DIR,
     required=True,
     help="Thư mục các báo cáo đã nhận.",
 )
@@ -490,24 +485,24 @@ def assignments(obj: Context, decision_file: Path, out: Path, decided_on) -> Non
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUTPUT_DIR,
     help="Thư mục ghi các bảng tổng hợp của từng cơ quan thẩm định.",
 )
 @click.option(
     "--assignments",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Danh sách việc được giao: ai phải báo cáo (mặc định: ai có kế hoạch).",
 )
 @click.option("--body", help="Chỉ tổng hợp cho một cơ quan thẩm định (mã, ví dụ UBND).")
 @click.option(
     "--receipts",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Bảng thời điểm nhận (cột file, received); mặc định: thời điểm sửa tệp.",
 )
 @click.option(
     "--json",
     "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).",
 )
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi bảng tổng hợp.")
@@ -579,14 +574,14 @@ def consolidate(
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--roster",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Danh sách cán bộ: kiểm tra mã cán bộ của từng tệp.",
 )
 @click.option("--year", type=int, help="Năm kế hoạch mong đợi.")
 @click.option(
     "--annotate",
     "annotate_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUTPUT_DIR,
     help="Ghi bản sao của mỗi tệp có lỗi, tô đỏ và chú thích ô sai, vào thư mục này.",
 )
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
@@ -631,35 +626,35 @@ def validate(
 @cli.command()
 @click.option(
     "--consolidated",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=INPUT_DIR,
     help="Thư mục kết quả của dotpha consolidate.",
 )
 @click.option("--period", required=True, help="Kỳ báo cáo, ví dụ 2027.")
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     required=True,
     help="Tệp báo cáo tổng hợp (.xlsx).",
 )
 @click.option(
     "--roster",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Thay cho --consolidated: danh sách cán bộ.",
 )
 @click.option(
     "--plans",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=INPUT_DIR,
     help="Thay cho --consolidated: thư mục kế hoạch.",
 )
 @click.option(
     "--reports",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=INPUT_DIR,
     help="Thay cho --consolidated: thư mục báo cáo.",
 )
 @click.option(
     "--assignments",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Danh sách việc được giao.",
 )
 @click.option(
@@ -713,15 +708,15 @@ def summary(
 
 @cli.command()
 @click.option("--consolidated", required=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=INPUT_DIR,
               help="Thư mục kết quả của dotpha consolidate.")  # fmt: skip
 @click.option("--summary", "summary_file", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=INPUT_FILE,
               help="Báo cáo tổng hợp đã ghi mức Ban Thường vụ quyết định.")  # fmt: skip
 @click.option("--period", required=True, help="Kỳ báo cáo có xếp loại, ví dụ 2027.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", type=OUTPUT_FILE, required=True,
               help="Tệp kết quả xếp loại (.xlsx).")  # fmt: skip
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--json", "json_path", type=OUTPUT_FILE,
               help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).")  # fmt: skip
 @pass_context
 def ratings(
@@ -803,7 +798,7 @@ _add_tenure_commands()
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUTPUT_DIR,
     default="workbook_templates",
     show_default=True,
     help="Thư mục ghi các mẫu trống.",

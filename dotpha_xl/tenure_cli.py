@@ -8,10 +8,18 @@ from pathlib import Path
 
 import click
 
-from dotpha_xl.cli import Context, fail_unsafe, pass_context
+from dotpha_xl.cli import (
+    INPUT_DIR,
+    INPUT_FILE,
+    OUTPUT_DIR,
+    OUTPUT_FILE,
+    Context,
+    fail_unsafe,
+    pass_context,
+)
 
-EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+EXISTING_FILE = INPUT_FILE
+EXISTING_DIR = INPUT_DIR
 
 
 def _json_out(path: Path | None, data: dict) -> None:
@@ -32,9 +40,9 @@ def _json_out(path: Path | None, data: dict) -> None:
 @click.option("--reports", "reports_dir", type=EXISTING_DIR, required=True,
               help="Thư mục báo cáo (có báo cáo đột xuất đến ngày thôi giữ chức vụ).")  # fmt: skip
 @click.option("--cadre", "cadre_id", required=True, help="Mã cán bộ thôi giữ chức vụ.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--out", "out_dir", type=OUTPUT_DIR, required=True,
               help="Thư mục ghi kết luận và kế hoạch tiếp nhận.")  # fmt: skip
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--json", "json_path", type=OUTPUT_FILE,
               help="Ghi kết quả dạng JSON ('-' để in ra màn hình).")  # fmt: skip
 @pass_context
 def handover(
@@ -67,9 +75,9 @@ def handover(
 @click.option("--consolidated", "consolidated_dir", type=EXISTING_DIR, required=True,
               help="Thư mục kết quả tổng hợp năm Y (có consolidation_Y.json).")  # fmt: skip
 @click.option("--year", type=int, required=True, help="Năm vừa kết thúc (năm Y).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", type=OUTPUT_FILE, required=True,
               help="Tệp giao việc chuyển tiếp năm Y+1 (.xlsx).")  # fmt: skip
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--json", "json_path", type=OUTPUT_FILE,
               help="Ghi kết quả dạng JSON ('-' để in ra màn hình).")  # fmt: skip
 @click.option("--assignments", type=EXISTING_FILE,
               help="Bảng giao việc năm Y+1 (đánh số tiếp sau các việc đã giao).")  # fmt: skip
@@ -104,7 +112,7 @@ def carry_over(
               help="Thư mục kết quả tổng hợp năm (thêm kết quả vào thông báo).")  # fmt: skip
 @click.option("--ratings", type=EXISTING_FILE,
               help="Bảng xếp loại đã quyết định (cadre_id, task_key, decided_rating).")  # fmt: skip
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--out", "out_dir", type=OUTPUT_DIR, required=True,
               help="Thư mục ghi thông báo.")  # fmt: skip
 @click.option("--pdf", is_flag=True, help="Ghi thêm bản PDF (cần LibreOffice).")
 @pass_context
