@@ -223,6 +223,12 @@ def round_half_up(value: Fraction, places: int = 2) -> float:
     return half_up_units(value, places) / 10**places  # int / int: correctly rounded
 
 
+def json_percent(value: Fraction | None) -> float | None:
+    """Percent points as the JSON outputs give them: rounded half up to 2 decimals from the
+    exact value; ``None`` stays ``None``."""
+    return None if value is None else round_half_up(value, 2)
+
+
 def percent_cell(value: Fraction | float | None) -> float | None:
     """Percent points -> the fraction of 1 a percent cell stores, rounded half up to 2 decimals
     of percent (4 decimals of the fraction), from the exact value."""

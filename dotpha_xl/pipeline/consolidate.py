@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +26,7 @@ from dotpha_xl.pipeline.tenure import apply_tenure, unfinished_items
 from dotpha_xl.pipeline.validate import expand_inputs
 from dotpha_xl.problems import Problem, problem
 from dotpha_xl.settings import Settings
-from dotpha_xl.text import as_text, round_half_up
+from dotpha_xl.text import as_text, json_percent
 
 FLAG_LATE = "late"
 T = TypeVar("T")
@@ -71,13 +70,13 @@ class TaskRow:
             "task_key": self.task_key,
             "title": self.title,
             "period": r.period,
-            "expected_to_date": _num(r.expected_to_date),
-            "completion_quarter": _num(r.completion_quarter),
-            "completion_year": _num(r.completion_year),
-            "completion_year_raw": _num(r.completion_year_raw),
-            "completion_period": _num(r.completion_period),
-            "completion_period_raw": _num(r.completion_period_raw),
-            "behind_schedule": _num(r.behind_schedule),
+            "expected_to_date": json_percent(r.expected_to_date),
+            "completion_quarter": json_percent(r.completion_quarter),
+            "completion_year": json_percent(r.completion_year),
+            "completion_year_raw": json_percent(r.completion_year_raw),
+            "completion_period": json_percent(r.completion_period),
+            "completion_period_raw": json_percent(r.completion_period_raw),
+            "behind_schedule": json_percent(r.behind_schedule),
             "rating": r.rating,
             "rating_raw": r.rating_raw,
             "self_rating": r.self_rating,
@@ -223,10 +222,6 @@ class Consolidation:
 def _indented(value: Any, by: int) -> bytes:
     text = json.dumps(value, ensure_ascii=False, indent=2)
     return text.replace("\n", "\n" + " " * by).encode("utf-8")
-
-
-def _num(value: Fraction | None) -> float | None:
-    return None if value is None else round_half_up(value, 2)
 
 
 def read_receipts(path: Path | None) -> dict[str, datetime]:

@@ -18,6 +18,7 @@ from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.tenure import Handover, handover_figures, successor_rating
 from dotpha_xl.pipeline.tables import Cadre
 from dotpha_xl.settings import Settings
+from dotpha_xl.text import json_percent
 
 FLAG_HANDED_OVER = "handed_over"
 FLAG_INHERITED = "inherited"
@@ -183,7 +184,7 @@ def apply_tenure(
             )
             row.tenure = {
                 "handover_on": cadre.left_on.isoformat(),
-                "attainment": _num(h.attainment),
+                "attainment": json_percent(h.attainment),
             }
             row.extra_flags = [FLAG_HANDED_OVER]
             result.tasks.append(row)
@@ -214,16 +215,10 @@ def mark_inherited(row: Any, h: Handover, settings: Settings) -> None:
     row.tenure = {
         **row.tenure,
         "handover_on": h.handover_on.isoformat(),
-        "completion_at_handover": _num(h.completion),
-        "completion_own": _num(own),
+        "completion_at_handover": json_percent(h.completion),
+        "completion_own": json_percent(own),
     }
     row.extra_flags = [FLAG_INHERITED]
-
-
-def _num(value: Fraction | None) -> float | None:
-    from dotpha_xl.text import round_half_up
-
-    return None if value is None else round_half_up(value, 2)
 
 
 def unfinished_items(row: Any) -> list[dict[str, Any]]:

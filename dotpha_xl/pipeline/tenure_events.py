@@ -21,7 +21,7 @@ from dotpha_xl.pipeline.tables import read_roster
 from dotpha_xl.pipeline.tenure import handovers_of, successors
 from dotpha_xl.pipeline.validate import expand_inputs
 from dotpha_xl.settings import Settings
-from dotpha_xl.text import ascii_slug, round_half_up
+from dotpha_xl.text import ascii_slug, json_percent
 from dotpha_xl.workbook.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.workbook.plan_form import ROMAN, write_plan
 from dotpha_xl.workbook.tenure_blocks import CarriedItem, Handover
@@ -38,10 +38,6 @@ from dotpha_xl.workbook.tenure_documents import (
 
 class TenureError(ValueError):
     """A usage problem stated in Vietnamese (the CLI shows it and exits 2)."""
-
-
-def _num(value: Fraction | None) -> float | None:
-    return None if value is None else round_half_up(value, 2)
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,9 +107,9 @@ def handover(
         run.data["tasks"].append(
             {
                 "task_key": key,
-                "completion_at_handover": _num(h.completion),
-                "expected_at_handover": _num(h.expected),
-                "attainment": _num(h.attainment),
+                "completion_at_handover": json_percent(h.completion),
+                "expected_at_handover": json_percent(h.expected),
+                "attainment": json_percent(h.attainment),
                 "rating": h.rating,
             }
         )
