@@ -53,8 +53,8 @@ def _files(data: Dataset) -> list[Path]:
 
 
 def time_templates(data: Dataset, jobs: int) -> tuple[int, float]:
-    from dotpha_xl.pipeline.generate import generate_plans
-    from dotpha_xl.settings import default_settings
+    from dotpha_xl.kernel.settings import default_settings
+    from dotpha_xl.steps.generate import generate_plans
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

@@ -27,10 +27,10 @@ from pathlib import Path
 import openpyxl
 
 from dotpha_xl.domain.calendar import report_deadline
-from dotpha_xl.domain.keys import parse_key
 from dotpha_xl.domain.periods import month_end, parse_period
-from dotpha_xl.settings import default_settings
-from dotpha_xl.workbook.contract import join_prefilled
+from dotpha_xl.kernel.keys import parse_key
+from dotpha_xl.kernel.settings import default_settings
+from dotpha_xl.xlsx.contract import join_prefilled
 
 WORK = (
     "Xây dựng kế hoạch chi tiết và phân công nhiệm vụ",
@@ -259,7 +259,7 @@ def propose_rating(folder: Path, period: str) -> str:
     of ``consolidate`` (edited in place): the first task rated below HTXS.  Returns its row key
     (empty when there is none)."""
     from dotpha_xl.domain.ratings import LEVELS
-    from dotpha_xl.text import ascii_slug
+    from dotpha_xl.kernel.text import ascii_slug
 
     for path in sorted(folder.glob(f"*_tong_hop_{ascii_slug(period)}.xlsx")):
         book = openpyxl.load_workbook(path)

@@ -7,9 +7,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dotpha_xl.cli import cli
-from dotpha_xl.pipeline.blank import FILES
-from dotpha_xl.pipeline.plans import read_plan
-from dotpha_xl.settings import default_settings
+from dotpha_xl.kernel.settings import default_settings
+from dotpha_xl.steps.blank import FILES
+from dotpha_xl.xlsx.plans import read_plan
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"
 
@@ -30,7 +30,7 @@ def test_the_blank_plan_follows_the_contract():
 
 
 def test_a_process_makes_the_same_bytes_first_and_later(tmp_path):
-    from dotpha_xl.pipeline.blank import blank_forms
+    from dotpha_xl.steps.blank import blank_forms
 
     first = blank_forms(2027)
     CliRunner().invoke(cli, ["blank-templates", "--out", str(tmp_path)])  # more workbooks

@@ -19,7 +19,7 @@ from dotpha_xl.domain.calendar import (
     report_deadline,
 )
 from dotpha_xl.domain.periods import ReportPeriod, month_end, parse_period
-from dotpha_xl.settings import default_settings, load_settings
+from dotpha_xl.kernel.settings import default_settings, load_settings
 
 S = default_settings()
 

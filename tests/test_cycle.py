@@ -14,10 +14,10 @@ import pytest
 import xlsxwriter
 
 from dotpha_xl import sample_cycle
-from dotpha_xl.pipeline.plans import read_plan
-from dotpha_xl.pipeline.review import read_review
+from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.sample_filler import find_contract
-from dotpha_xl.settings import default_settings
+from dotpha_xl.xlsx.plans import read_plan
+from dotpha_xl.xlsx.review_reader import read_review
 from tests.helpers import run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -58,7 +58,7 @@ def plan_titles(folder: Path, cadre_id: str) -> list[str]:
 
 
 def _tasks(path: Path) -> list[dict]:
-    from dotpha_xl.workbook.contract import read_form
+    from dotpha_xl.xlsx.contract import read_form
 
     return read_form(path, "plan").prefilled["tasks"]
 
@@ -169,7 +169,7 @@ def test_locked_cell_changed_is_reported_at_its_cell(tmp_path):
 
 
 def test_registration_validation_names_cells(tmp_path):
-    from dotpha_xl.pipeline.registrations import read_registration
+    from dotpha_xl.steps.registrations import read_registration
 
     run("template", "register", "--roster", ROSTER, "--year", "2027", "--out", str(tmp_path))
     source = next(tmp_path.glob("CB101_*.xlsx"))
@@ -210,7 +210,7 @@ def test_decision_lists_carried_tasks_given_by_default(chain, tmp_path):
     )  # fmt: skip
     run("assignments", "--decision", str(tmp_path / "decision.xlsx"), "--out",
         str(tmp_path / "gv.xlsx"))  # fmt: skip
-    from dotpha_xl.pipeline.tables import read_assignments
+    from dotpha_xl.xlsx.tables import read_assignments
 
     table = read_assignments(tmp_path / "gv.xlsx", default_settings())
     assert table.problems == []

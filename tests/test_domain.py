@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dotpha_xl.domain.evaluate import evaluate_task
-from dotpha_xl.domain.keys import NodeKey, parse_key
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.domain.ratings import HT, HTT, HTXS, KHT, RatingThresholds, rate
 from dotpha_xl.domain.rollup import expected_completions, official_columns, roll_up
 from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree, skeleton
+from dotpha_xl.kernel.keys import NodeKey, parse_key
 
 
 def annual_tree(items_per_month=2, item_weights=None, month_weights=(20, 60, 20), quarters=None):

@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dotpha_xl.ledger import Ledger
 from dotpha_xl.sample_filler import form_sheet
+from dotpha_xl.store.ledger import Ledger
 from tests.helpers import ROSTER, fill, items, write_table
 from tests.helpers import run as run_cli
 
@@ -135,7 +135,7 @@ def test_ledger_records_identity_and_problems(tmp_path):
 
 
 def test_interrupted_consolidation_leaves_no_output_and_inputs_unchanged(cycle, monkeypatch):
-    from dotpha_xl.workbook import body_workbook
+    from dotpha_xl.xlsx import body_workbook
 
     tmp_path, roster, ledger = cycle
     before = tree_hashes(tmp_path / "plans", tmp_path / "q2")

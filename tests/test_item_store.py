@@ -9,7 +9,8 @@ from fractions import Fraction
 
 import pytest
 
-from dotpha_xl.pipeline.item_store import ItemRow, ItemStore, pack_items, shown_items
+from dotpha_xl.records.items import ItemRow
+from dotpha_xl.store.item_store import ItemStore, pack_items, shown_items
 
 ROWS = [
     ItemRow("A1.Q1.M1.I1", "Nội dung 1", "Sản phẩm 1", Fraction(100, 3), "", Fraction(2, 3),

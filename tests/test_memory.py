@@ -18,8 +18,8 @@ from make_data import PERIOD, make_data  # noqa: E402
 CHILD = """
 import json, resource, sys
 from pathlib import Path
-from dotpha_xl.pipeline.consolidate import consolidate_to
-from dotpha_xl.settings import default_settings
+from dotpha_xl.steps.consolidate import consolidate_to
+from dotpha_xl.kernel.settings import default_settings
 root, out = Path(sys.argv[1]), Path(sys.argv[3])
 run = consolidate_to(out / "tong_hop", root / "roster.xlsx", root / "plans", root / "reports",
                      sys.argv[2], default_settings(), assignments_path=root / "assignments.xlsx",

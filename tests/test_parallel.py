@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dotpha_xl.cli import cli
-from dotpha_xl.pipeline import batch
+from dotpha_xl.steps import batch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
@@ -45,11 +45,11 @@ def test_parallel_and_sequential_give_identical_json(tmp_path):
 def test_batch_verdicts_match_the_single_file_readers(tmp_path):
     """The batch path (pandera per block, tree problems deduped after it) gives every problem,
     in order, that ``read_plan`` and ``read_report`` give file by file, flawed files included."""
-    from dotpha_xl.pipeline.generate import generate_plans
-    from dotpha_xl.pipeline.plans import read_plan
-    from dotpha_xl.pipeline.reports import read_report
+    from dotpha_xl.kernel.settings import default_settings
     from dotpha_xl.sample_filler import fill_plans
-    from dotpha_xl.settings import default_settings
+    from dotpha_xl.steps.generate import generate_plans
+    from dotpha_xl.xlsx.plans import read_plan
+    from dotpha_xl.xlsx.reports import read_report
 
     settings = default_settings()
     sample = Path(__file__).resolve().parents[1] / "sample_data"

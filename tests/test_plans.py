@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dotpha_xl.pipeline.plans import read_plan
+from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.sample_filler import PLAN_FLAWS, fill_plan, fill_plans, find_contract, form_sheet
-from dotpha_xl.settings import default_settings
+from dotpha_xl.xlsx.plans import read_plan
 from tests.helpers import run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -160,8 +160,8 @@ def test_wrong_year_and_wrong_form(filled_clean):
 
 
 def test_a_report_given_as_a_plan_is_the_wrong_form(tmp_path):
-    from dotpha_xl.workbook.contract import read_form, write_meta
-    from dotpha_xl.workbook.styles import new_workbook
+    from dotpha_xl.xlsx.contract import read_form, write_meta
+    from dotpha_xl.xlsx.styles import new_workbook
 
     buffer = io.BytesIO()
     book = new_workbook(buffer)
@@ -262,8 +262,8 @@ def test_filler_is_seeded(generated, tmp_path):
 
 
 def test_meta_chunks_keep_spaces_at_their_edges():
-    from dotpha_xl.workbook.contract import CHUNK, read_form, write_meta
-    from dotpha_xl.workbook.styles import new_workbook
+    from dotpha_xl.xlsx.contract import CHUNK, read_form, write_meta
+    from dotpha_xl.xlsx.styles import new_workbook
 
     text = "a" * (CHUNK - 1) + " " + "b" * 10  # a chunk that ends with a space
     buffer = io.BytesIO()

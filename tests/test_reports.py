@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dotpha_xl.pipeline.reports import read_report
+from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.sample_filler import find_contract, form_sheet
-from dotpha_xl.settings import default_settings
+from dotpha_xl.xlsx.reports import read_report
 from tests.helpers import ROSTER, fill, items, run, write_table
 
 
@@ -204,8 +204,8 @@ def test_report_reads_back_from_bytes(cycle):
 
 
 def test_plans_named_for_cadres_who_reported_are_read_only_when_needed(cycle, monkeypatch):
-    from dotpha_xl.pipeline import consolidate as pipeline
-    from dotpha_xl.settings import default_settings
+    from dotpha_xl.kernel.settings import default_settings
+    from dotpha_xl.steps import consolidate as pipeline
 
     tmp_path, roster, assignments = cycle
     run("template", "report", "--plans", tmp_path / "plans", "--period", "2027-Q2",

@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dotpha_xl.domain.evaluate import TaskResult, evaluate_task, year_node_key
-from dotpha_xl.domain.keys import ITEM, MONTH, QUARTER, TASK, YEAR, NodeKey, parse_key
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.domain.ratings import HT, HTXS, KHT, compare_self_rating, rate
 from dotpha_xl.domain.rollup import (
@@ -37,7 +36,8 @@ from dotpha_xl.domain.tree import (
     check_tree,
     item_calendar_month,
 )
-from dotpha_xl.problems import problem
+from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR, NodeKey, parse_key
+from dotpha_xl.kernel.problems import problem
 
 ZERO = F(0)
 

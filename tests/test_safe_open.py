@@ -1,4 +1,4 @@
-"""Tests for dotpha_xl.workbook.safe_open: refusing broken or hostile files before parsing."""
+"""Tests for dotpha_xl.xlsx.safe_open: refusing broken or hostile files before parsing."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from dotpha_xl.problems import CATALOGUE, ERROR, WARNING
-from dotpha_xl.settings import Limits, default_settings
-from dotpha_xl.workbook.safe_open import Opened, open_workbook
+from dotpha_xl.kernel.problems import CATALOGUE, ERROR, WARNING
+from dotpha_xl.kernel.settings import Limits, default_settings
+from dotpha_xl.xlsx.safe_open import Opened, open_workbook
 
 LIMITS = default_settings().limits
 QUICK = 5.0  # seconds: every refusal must be fast

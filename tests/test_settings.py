@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dotpha_xl.domain.ratings import RatingThresholds
-from dotpha_xl.settings import (
+from dotpha_xl.kernel.settings import (
     DayMonth,
     SettingsError,
     default_settings,

@@ -16,14 +16,14 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from dotpha_xl.pipeline.consolidate import consolidate
-from dotpha_xl.pipeline.generate import generate_plans
-from dotpha_xl.pipeline.reports import generate_reports
-from dotpha_xl.pipeline.summary import summarize
+from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.sample_filler import fill_plans, fill_reports
-from dotpha_xl.settings import default_settings
-from dotpha_xl.workbook.body_workbook import FLAG_WORDS, write_body_workbook
-from dotpha_xl.workbook.summary_workbook import write_summary_workbook
+from dotpha_xl.steps.consolidate import consolidate
+from dotpha_xl.steps.generate import generate_plans, generate_reports
+from dotpha_xl.steps.summary import summarize
+from dotpha_xl.store import consolidation_json
+from dotpha_xl.xlsx.body_workbook import FLAG_WORDS, write_body_workbook
+from dotpha_xl.xlsx.summary_workbook import write_summary_workbook
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 ROSTER = SAMPLE / "roster.xlsx"
@@ -72,7 +72,7 @@ def close(a, b) -> bool:
 @pytest.mark.parametrize("body", ["TC", "UBND"])
 def test_body_summary_reads_back_as_the_json(sample, period, body):
     c = sample[period]
-    data = c.for_body(body).to_json()
+    data = consolidation_json.to_json(c.for_body(body))
     book = openpyxl.load_workbook(io.BytesIO(write_body_workbook(c, body, default_settings())))
     assert book["_meta"].sheet_state == "veryHidden"
     m = meta(book)
@@ -219,7 +219,7 @@ def expected_summary(data: dict) -> dict:
 
 @pytest.mark.parametrize("period", ["2027", "2027-Q2"])
 def test_summary_json_and_workbook_match_an_independent_count(sample, period):
-    data = sample[period].to_json()
+    data = consolidation_json.to_json(sample[period])
     want = expected_summary(data)
     summary = summarize(data, default_settings())
     js = summary.to_json()
@@ -275,7 +275,7 @@ def test_summary_json_and_workbook_match_an_independent_count(sample, period):
 
 
 def test_summary_heading_and_signature(sample):
-    summary = summarize(sample["2027"].to_json(), default_settings())
+    summary = summarize(consolidation_json.to_json(sample["2027"]), default_settings())
     raw = write_summary_workbook(summary, default_settings(), on=date(2027, 12, 28))
     book = openpyxl.load_workbook(io.BytesIO(raw))
     texts = [c.value for row in book["Tổng hợp chung"].iter_rows(max_row=8) for c in row if c.value]
@@ -293,8 +293,8 @@ def test_same_inputs_same_bytes(sample):
     c = sample["2027"]
     settings = default_settings()
     assert write_body_workbook(c, "TC", settings) == write_body_workbook(c, "TC", settings)
-    s1 = summarize(c.to_json(), settings)
-    s2 = summarize(c.to_json(), settings)
+    s1 = summarize(consolidation_json.to_json(c), settings)
+    s2 = summarize(consolidation_json.to_json(c), settings)
     on = date(2027, 12, 28)
     assert write_summary_workbook(s1, settings, on=on) == write_summary_workbook(
         s2, settings, on=on
@@ -306,7 +306,9 @@ def test_print_a4_landscape_with_repeated_rows(sample):
     settings = default_settings()
     books = {
         "body": write_body_workbook(c, "TC", settings),
-        "summary": write_summary_workbook(summarize(c.to_json(), settings), settings),
+        "summary": write_summary_workbook(
+            summarize(consolidation_json.to_json(c), settings), settings
+        ),
     }
     for name, raw in books.items():
         book = openpyxl.load_workbook(io.BytesIO(raw))
@@ -338,7 +340,7 @@ def test_body_without_any_report(sample):
 def test_item_details_stream_every_item_once_and_go_on_in_a_new_sheet(sample, monkeypatch):
     # "Chi tiết" is written row by row in constant-memory mode from the item store; past the
     # row limit (made small here) the items go on in "Chi tiết (2)", "Chi tiết (3)", ...
-    from dotpha_xl.workbook import body_workbook
+    from dotpha_xl.xlsx import body_workbook
 
     c = sample["2027"]
     body = c.cadres["CB113"].body
@@ -372,21 +374,21 @@ def test_streamed_json_is_the_json_of_the_consolidation(sample, period):
     import json
 
     c = sample[period]
-    text = b"".join(c.json_chunks()).decode("utf-8")
-    assert json.loads(text) == json.loads(json.dumps(c.to_json()))
+    text = b"".join(consolidation_json.json_chunks(c)).decode("utf-8")
+    assert json.loads(text) == json.loads(json.dumps(consolidation_json.to_json(c)))
     lines = text.splitlines()
     start = lines.index('  "tasks": [')
     assert [
         json.loads(line.strip().rstrip(",")) for line in lines[start + 1 : start + 1 + len(c.tasks)]
-    ] == json.loads(json.dumps([t.to_json() for t in c.tasks]))
+    ] == json.loads(json.dumps([consolidation_json.task_json(t) for t in c.tasks]))
     assert lines[start + 1 + len(c.tasks)] == "  ],"
     empty = c.for_body("TC")
     empty.tasks = []
-    assert json.loads(b"".join(empty.json_chunks()))["tasks"] == []
+    assert json.loads(b"".join(consolidation_json.json_chunks(empty)))["tasks"] == []
 
 
 def test_streamed_item_details_keep_every_typed_text_as_it_was_typed(sample):
-    from dotpha_xl.pipeline.item_store import ItemRow
+    from dotpha_xl.records.items import ItemRow
 
     c = sample["2027"]
     body = c.cadres["CB113"].body

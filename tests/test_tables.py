@@ -1,4 +1,4 @@
-"""Tests for dotpha_xl.pipeline.tables: reading the roster and the assignments tables."""
+"""Tests for dotpha_xl.xlsx.tables: reading the roster and the assignments tables."""
 
 from __future__ import annotations
 
@@ -12,16 +12,10 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from dotpha_xl.pipeline.tables import (
-    Assignment,
-    Assignments,
-    Roster,
-    column_letter,
-    read_assignments,
-    read_roster,
-)
-from dotpha_xl.problems import ERROR, WARNING, Problem
-from dotpha_xl.settings import default_settings
+from dotpha_xl.kernel.problems import ERROR, WARNING, Problem
+from dotpha_xl.kernel.settings import default_settings
+from dotpha_xl.records.people import Assignment, Assignments, Roster
+from dotpha_xl.xlsx.tables import column_letter, read_assignments, read_roster
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 S = default_settings()

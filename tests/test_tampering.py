@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from dotpha_xl.cli import cli
-from dotpha_xl.pipeline.plans import read_plan
+from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.sample_filler import fill_plans, find_contract, form_sheet
-from dotpha_xl.settings import default_settings
+from dotpha_xl.xlsx.plans import read_plan
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -69,7 +69,7 @@ def test_meta_unhidden_as_libreoffice_does_reads_the_same(valid_plan):
 def test_an_old_form_version_names_the_version_to_use(valid_plan):
     import json
 
-    from dotpha_xl.workbook.contract import join_prefilled, meta_digest
+    from dotpha_xl.xlsx.contract import join_prefilled, meta_digest
 
     def old_version(book, c):
         # A form of an older layout, sealed as that version would have been.

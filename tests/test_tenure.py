@@ -9,8 +9,8 @@ import shutil
 import openpyxl
 import pytest
 
-from dotpha_xl.pipeline.plans import read_plan
-from dotpha_xl.settings import default_settings
+from dotpha_xl.kernel.settings import default_settings
+from dotpha_xl.xlsx.plans import read_plan
 from tests.helpers import fill, items, run, write_table
 from tests.test_reports import report_for
 

@@ -1,4 +1,4 @@
-"""Tests for dotpha_xl.text: reading what people type into cells."""
+"""Tests for dotpha_xl.kernel.text: reading what people type into cells."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dotpha_xl.text import (
+from dotpha_xl.kernel.text import (
     PercentError,
     as_text,
     ascii_slug,

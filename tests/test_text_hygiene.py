@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
-from dotpha_xl import text as text_module
-from dotpha_xl.pipeline.plans import read_plan
-from dotpha_xl.pipeline.reports import read_report
+from dotpha_xl.kernel import text as text_module
+from dotpha_xl.kernel.settings import default_settings
+from dotpha_xl.kernel.text import fold, repair_legacy, vietnamese_sort_key
 from dotpha_xl.sample_filler import find_contract, form_sheet
-from dotpha_xl.settings import default_settings
-from dotpha_xl.text import fold, repair_legacy, vietnamese_sort_key
+from dotpha_xl.xlsx.plans import read_plan
+from dotpha_xl.xlsx.reports import read_report
 
 
 @pytest.mark.parametrize(

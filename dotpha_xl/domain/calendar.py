@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dotpha_xl.domain.periods import AD_HOC, QUARTER, ReportPeriod, month_end
-from dotpha_xl.settings import ON_OR_BEFORE, STRICTLY_BEFORE, Settings
+from dotpha_xl.kernel.settings import ON_OR_BEFORE, STRICTLY_BEFORE, Settings
 
 
 @dataclass(frozen=True)

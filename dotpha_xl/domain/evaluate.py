@@ -13,11 +13,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from dotpha_xl.domain.keys import NodeKey
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, RatingThresholds, compare_self_rating, rate
 from dotpha_xl.domain.rollup import Figures, completion_of, expected_completions, roll_up
 from dotpha_xl.domain.tree import Node
+from dotpha_xl.kernel.keys import NodeKey
 
 #: Flag codes a task result may carry (consolidation adds ``late``).
 FLAG_FORCE_MAJEURE = "force_majeure"

@@ -7,8 +7,9 @@ servants).  Comparisons are on exact values; nothing here rounds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+
+from dotpha_xl.kernel.settings import RatingThresholds
 
 HTXS = "HTXS"
 HTT = "HTT"
@@ -25,19 +26,6 @@ LEVEL_NAMES: dict[str, str] = {
     HT: "Hoàn thành",
     KHT: "Không hoàn thành",
 }
-
-
-@dataclass(frozen=True)
-class RatingThresholds:
-    """Lowest completion (percent, inclusive) of each level above KHT."""
-
-    htxs: Fraction = Fraction(100)
-    htt: Fraction = Fraction(70)
-    ht: Fraction = Fraction(50)
-
-    def __post_init__(self) -> None:
-        if not (0 <= self.ht <= self.htt <= self.htxs <= 100):
-            raise ValueError("thresholds must satisfy 0 <= HT <= HTT <= HTXS <= 100")
 
 
 DEFAULT_THRESHOLDS = RatingThresholds()

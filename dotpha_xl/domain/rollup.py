@@ -17,8 +17,8 @@ from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 
-from dotpha_xl.domain.keys import MONTH, QUARTER, TASK, YEAR
 from dotpha_xl.domain.tree import HUNDRED, Node, item_calendar_month
+from dotpha_xl.kernel.keys import MONTH, QUARTER, TASK, YEAR
 
 ZERO = Fraction(0)
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from dotpha_xl.domain.keys import ITEM, MONTH, QUARTER, TASK, YEAR, NodeKey, parse_key
-from dotpha_xl.problems import Problem, problem
+from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR, NodeKey, parse_key
+from dotpha_xl.kernel.problems import Problem, problem
 
 HUNDRED = Fraction(100)
 DEFAULT_TOLERANCE = Fraction(1, 100)

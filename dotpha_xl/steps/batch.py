@@ -1,0 +1,247 @@
+"""Reading a batch of returned plans and reports fast: per-file work in worker processes, one
+pandera validation per chunk of files, compact results back, and nothing kept that the roll-up
+does not need.
+
+Each worker opens, reads and checks a chunk of files (python-calamine through the contract), and
+for a report already evaluates its tasks with the core (exact ``Fraction`` arithmetic); pandera
+then validates the rows of the whole chunk as one frame, its failures mapped back to their files.
+What comes back is a small value per file: its ``_meta`` without the pre-filled JSON, its
+problems, and for a report the figures of its tasks; the tasks' item rows come back packed and go
+straight to the item store (``pipeline/item_store.py``), so memory stays flat as the batch grows.
+The sequential path (``jobs=1``) runs the very same functions in-process, so both give identical
+results.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dotpha_xl.kernel.problems import Problem, has_errors
+from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.store.item_store import ItemStore
+from dotpha_xl.xlsx.contract import ReadOutcome
+
+#: Files per job sent to a worker, at most: a job's rows are validated by pandera at once (its
+#: fixed cost, ~10 ms a call, spread over the chunk), and bound the frames alive at once.
+CHUNK = 100
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class FileVerdict(ReadOutcome):
+    """What a batch keeps of one file: enough for the roll-up, the ledger and the messages."""
+
+    file: str
+    path: str
+    meta: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""
+    size: int = 0
+    evaluated: list[dict[str, Any]] = field(default_factory=list)  # reports: one per task
+    frame: pd.DataFrame | None = None  # plans: rows awaiting the batch's pandera check
+    records: list[dict[str, Any]] | None = None  # reports: the same, not yet a frame
+    tree_problems: list[Problem] = field(default_factory=list)  # plans: after pandera's
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+def _small_meta(meta: dict[str, str]) -> dict[str, str]:
+    from dotpha_xl.xlsx.contract import PREFILLED_PREFIX
+
+    return {k: v for k, v in meta.items() if not k.startswith(PREFILLED_PREFIX)}
+
+
+def plan_verdict(path: Path, settings: Settings) -> FileVerdict:
+    """``read_plan`` without its pandera step (left to the batch); the tree checks' problems are
+    kept apart so that the batch can dedupe them after pandera's, exactly as ``read_plan``."""
+    from dotpha_xl.xlsx.contract import check_meta, check_prefilled, read_form
+    from dotpha_xl.xlsx.plans import LOCKED_COLUMNS, _check_trees, plan_frame
+
+    sheet = read_form(path, "plan")
+    verdict = FileVerdict(
+        sheet.file, str(path), _small_meta(sheet.meta), list(sheet.problems), sheet.sha256,
+        sheet.size,
+    )  # fmt: skip
+    if has_errors(verdict.problems) or sheet.prefilled is None:
+        return verdict
+    verdict.problems += check_meta(sheet, {})
+    verdict.problems += check_prefilled(sheet, LOCKED_COLUMNS, sheet.prefilled["rows"])
+    frame, cell_problems = plan_frame(sheet)
+    verdict.problems += cell_problems
+    _, verdict.tree_problems = _check_trees(sheet, frame, settings)
+    verdict.frame = frame[PLAN_COLUMNS]
+    return verdict
+
+
+PLAN_COLUMNS = [
+    "file", "sheet", "key", "level", "content", "product", "weight",
+    "key_cell", "content_cell", "product_cell", "weight_cell",
+]  # fmt: skip
+
+
+def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerdict:
+    """``read_report`` without its pandera step; a report of ``period_code`` that reads cleanly so
+    far is evaluated here, each task's figures exact, as ``consolidate`` shows them."""
+    from dotpha_xl.store.item_store import pack_items
+    from dotpha_xl.xlsx.reports import evaluate_report, item_rows, read_report
+
+    report = read_report(path, settings, validate=False)
+    verdict = FileVerdict(
+        report.file, report.path, _small_meta(report.meta), report.problems, report.sha256,
+        report.size, records=report.records,
+    )  # fmt: skip
+    if not report.ok or report.period_code != period_code:
+        return verdict
+    for key, outcome in evaluate_report(report, settings).items():
+        task = report.tasks[key]
+        verdict.evaluated.append(
+            {
+                "task_key": key,
+                "title": task.title,
+                "section": task.section,
+                "start_year": task.start_year,
+                "end_year": task.end_year,
+                # the per-node figures are the core's working; nothing downstream shows them
+                "result": dataclasses.replace(outcome, figures={}, figures_raw={}),
+                "items": pack_items(item_rows(report, task.root)),  # stored by the batch
+                "fm_reasons": {
+                    k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
+                },
+                "shortfall_reason": report.shortfall_reasons.get(key, ""),
+            }
+        )
+    return verdict
+
+
+def plan_identity(path: Path, settings: Settings) -> FileVerdict:
+    """Whose plan a file is and for which year, from its sealed ``_meta`` alone (no cell read):
+    enough to route it; ``ok`` says the file opened and its seal holds."""
+    from dotpha_xl.xlsx.contract import read_form
+
+    peek = read_form(path, "plan", limits=settings.limits, meta_only=True)
+    return FileVerdict(peek.file, str(path), _small_meta(peek.meta), list(peek.problems),
+                       peek.sha256, peek.size)  # fmt: skip
+
+
+#: What a worker does with each file of a job, by the kind of batch.
+READERS: dict[str, Callable[..., FileVerdict]] = {
+    "plan": plan_verdict,
+    "plan_identity": plan_identity,
+    "report": report_verdict,
+}
+
+
+def _job(job: tuple[str, Settings, str, list[Path]]) -> list[FileVerdict]:
+    """Read a chunk of files, then validate their rows with pandera at once (one frame for the
+    chunk): only the small verdicts go back to the parent, never the frames."""
+    from dotpha_xl.xlsx.schemas import PlanRowsSchema, ReportRowsSchema
+
+    kind, settings, period_code, paths = job
+    read = READERS[kind]
+    if kind == "report":
+        verdicts = [read(p, settings, period_code) for p in paths]
+    else:
+        verdicts = [read(p, settings) for p in paths]
+    _validate_block(verdicts, PlanRowsSchema if kind == "plan" else ReportRowsSchema)
+    return verdicts
+
+
+_POOLS: dict[int, Any] = {}
+
+
+def worker_pool(jobs: int):
+    """One pool of ``jobs`` worker processes per process, reused by every batch."""
+    if jobs not in _POOLS:
+        from concurrent.futures import ProcessPoolExecutor
+
+        _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs)
+        atexit.register(_POOLS[jobs].shutdown, cancel_futures=True)
+    return _POOLS[jobs]
+
+
+def _verdicts(
+    kind: str, paths: Sequence[Path], settings: Settings, period_code: str, jobs: int
+) -> Iterator[list[FileVerdict]]:
+    size = max(1, min(CHUNK, -(-len(paths) // (4 * max(1, jobs)))))
+    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    work = [(kind, settings, period_code, chunk) for chunk in chunks]
+    if jobs <= 1 or (len(paths) < 4 * jobs and jobs not in _POOLS):
+        yield from map(_job, work)  # too few files to start processes for
+    else:
+        yield from worker_pool(jobs).map(_job, work)
+
+
+def read_batch(
+    kind: str,
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    period_code: str = "",
+    jobs: int = 1,
+    progress: Progress | None = None,
+    item_store: ItemStore | None = None,
+) -> list[FileVerdict]:
+    """A verdict per file of ``paths`` (``kind`` is ``plan``, ``report`` or ``plan_identity``), in
+    order, with every problem ``read_plan`` / ``read_report`` would give; reports of
+    ``period_code`` evaluated; for ``plan_identity``, only whose plan each file is.
+
+    The item rows of evaluated tasks go to ``item_store`` as they arrive (a fresh one when none
+    is given), so that only where they are stays in memory."""
+    out: list[FileVerdict] = []
+    store = item_store if item_store is not None else ItemStore()
+    for chunk in _verdicts(kind, paths, settings, period_code, jobs):
+        for verdict in chunk:
+            for task in verdict.evaluated:
+                task["items"] = store.add(task["items"])
+        out += chunk
+        if progress is not None:
+            progress(len(out), len(paths))
+    return out
+
+
+def _validate_block(block: list[FileVerdict], schema: Any) -> None:
+    """One pandera validation of the block's rows; failures go back to their files."""
+    from dotpha_xl.xlsx.plans import _dedupe
+    from dotpha_xl.xlsx.schemas import validate_frame
+
+    names = Counter(v.file for v in block)
+    checked = [v for v in block if v.frame is not None or v.records is not None]
+    found: dict[str, list[Problem]] = {}
+    together = [v for v in checked if names[v.file] == 1]
+    if together:
+        for p in validate_frame(_frame_of(together), schema):
+            found.setdefault(p.file, []).append(p)
+    for v in checked:
+        if names[v.file] > 1:  # same name in two folders: checked on its own
+            v.problems += validate_frame(_frame_of([v]), schema)
+        else:
+            v.problems += found.get(v.file, [])
+        v.problems += _dedupe(v.tree_problems, v.problems)
+        if not v.ok:
+            v.evaluated = []
+    for v in block:
+        v.frame = v.records = None
+        v.tree_problems = []
+
+
+def _frame_of(verdicts: list[FileVerdict]) -> pd.DataFrame:
+    """The rows of ``verdicts`` as one frame, indexed 0..n-1: plans' frames concatenated, or
+    reports' records made into a frame at once."""
+    from dotpha_xl.xlsx.reports import report_rows_frame
+
+    frames = [v.frame for v in verdicts if v.frame is not None]
+    if not frames:
+        return report_rows_frame([r for v in verdicts for r in v.records or ()])
+    whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return whole.reset_index(drop=True)

@@ -1,0 +1,345 @@
+"""The Organisation Board's general summary of the proposals for the Standing Committee (Art. 4.2 đ)
+and the assignments table made from the Committee's decision (Art. 4.3).
+
+``write_decision`` reads every body's proposals workbook back (``read_review``) and writes one
+review workbook: per body, every cadre and task with the registered and the proposed wording side
+by side, a marker where they differ, and the editable ``decision`` (``giao`` / ``không giao``) and
+decided wording, pre-filled from the proposals.  ``write_assignments`` reads the decision back and
+writes the ``Giao việc`` table that ``template plan`` reads, with the origin of every wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dotpha_xl.kernel.problems import Problem, has_errors
+from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
+from dotpha_xl.xlsx.review import (
+    ExtraSheet,
+    ReviewBook,
+    ReviewColumn,
+    ReviewPage,
+    ReviewRow,
+    ReviewTable,
+    write_review,
+)
+from dotpha_xl.xlsx.review_reader import read_review
+from dotpha_xl.xlsx.tables import read_assignments, read_roster
+
+GIVE, DECLINE = "giao", "không giao"
+DIFFERS = "≠"
+
+DECISION_COLUMNS: tuple[ReviewColumn, ...] = (
+    ReviewColumn("stt", "STT", 5, kind="center"),
+    ReviewColumn("full_name", "Cán bộ", 16),
+    ReviewColumn("task_key", "Mã việc", 6, kind="center"),
+    ReviewColumn("title", "Tên việc", 24),
+    ReviewColumn("targets", "Chỉ tiêu", 22),
+    ReviewColumn("proposed_title", "Tên việc", 24),
+    ReviewColumn("proposed_targets", "Chỉ tiêu", 22),
+    ReviewColumn("proposed_years", "Thời gian", 10, kind="center"),
+    ReviewColumn("proposal_note", "Ý kiến", 16),
+    ReviewColumn("differs", "Khác đăng ký", 7, kind="center"),
+    ReviewColumn("decision", "Quyết định", 11, True, (GIVE, DECLINE)),
+    ReviewColumn("decided_title", "Tên việc giao", 24, True),
+    ReviewColumn("decided_targets", "Chỉ tiêu giao", 22, True),
+    ReviewColumn("decided_start_year", "Từ năm", 7, True, kind="int"),
+    ReviewColumn("decided_end_year", "Đến năm", 7, True, kind="int"),
+)
+DECISION_GROUPS = (
+    ("title", "targets", "Cán bộ đăng ký"),
+    ("proposed_title", "proposal_note", "Cơ quan thẩm định đề xuất"),
+    ("decision", "decided_end_year", "Ban Thường vụ quyết định"),
+)
+
+
+@dataclass
+class DecisionRun:
+    file: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    tasks: int = 0
+    without_task: list[str] = field(default_factory=list)
+
+
+def _years(start: str, end: str) -> str:
+    return start if start == end else f"{start}–{end}"
+
+
+def write_decision(
+    proposals_dir: Path,
+    roster_path: Path,
+    year: int,
+    out: Path,
+    settings: Settings,
+    *,
+    carried_path: Path | None = None,
+) -> DecisionRun:
+    """The general summary for the Standing Committee; with ``carried_path`` (a carry-over
+    table, ``dotpha carry-over``), the carried tasks are listed among each cadre's tasks,
+    decided ``giao`` by default (Art. 2.5)."""
+    check_output_outside_inputs(out, [proposals_dir, roster_path, carried_path])
+    roster = read_roster(roster_path, settings)
+    run = DecisionRun(problems=list(roster.problems))
+    carried_from: dict[str, str] = {}
+    by_body: dict[str, list[tuple[str, dict[str, str]]]] = {}
+    basis: dict[str, str] = {}
+    for path in sorted(proposals_dir.glob("*.xlsx")):
+        found = read_review(path, "proposals", expected={"year": str(year)})
+        run.problems += found.problems
+        if has_errors(found.problems):
+            run.rejected.append(found.file)
+            continue
+        basis.update(found.prefilled.get("basis", {}))
+        rows = by_body.setdefault(found.meta.get("body", ""), [])
+        rows += [(key, row.values) for key, row in found.rows.items()]
+    if carried_path is not None:
+        table_in = read_assignments(carried_path, settings, roster)
+        run.problems += table_in.problems
+        for a in table_in.rows:
+            if not a.carried_from or a.start_year != year:
+                continue
+            rows = by_body.setdefault(roster.cadres[a.cadre_id].body, [])
+            taken = {k for k, _ in rows if k.startswith(a.cadre_id + ":")}
+            number = a.task_no
+            while f"{a.cadre_id}:{a.section}{number}" in taken:
+                number += 1
+            key = f"{a.cadre_id}:{a.section}{number}"
+            carried_from[key] = a.carried_from
+            basis[key] = a.basis
+            years = (str(a.start_year), str(a.end_year))
+            rows.append(
+                (
+                    key,
+                    {
+                        "task_key": f"{a.section}{number}",
+                        "title": a.title,
+                        "targets": a.targets,
+                        "start_year": years[0],
+                        "end_year": years[1],
+                        "proposed_title": a.title,
+                        "proposed_targets": a.targets,
+                        "proposed_start_year": years[0],
+                        "proposed_end_year": years[1],
+                        "proposal_note": f"Chuyển tiếp từ {a.carried_from} (Điều 2.5)",
+                    },
+                )
+            )
+    table: list[ReviewRow] = []
+    n = 0
+    with_task: set[str] = set()
+    for body, body_name in settings.bodies.items():
+        for i, (key, v) in enumerate(by_body.get(body, [])):
+            n += 1
+            cadre_id = key.split(":", 1)[0]
+            with_task.add(cadre_id)
+            cadre = roster.cadres.get(cadre_id)
+            marked = {
+                column
+                for column, registered in (
+                    ("proposed_title", "title"),
+                    ("proposed_targets", "targets"),
+                )
+                if v[column] != v[registered]
+            }
+            years_differ = (v["proposed_start_year"], v["proposed_end_year"]) != (
+                v["start_year"],
+                v["end_year"],
+            )
+            if years_differ:
+                marked.add("proposed_years")
+            table.append(
+                ReviewRow(
+                    key,
+                    {
+                        "stt": n,
+                        "full_name": f"{cadre.full_name if cadre else cadre_id}\n{cadre_id}",
+                        "task_key": v["task_key"],
+                        "title": v["title"],
+                        "targets": v["targets"],
+                        "proposed_title": v["proposed_title"],
+                        "proposed_targets": v["proposed_targets"],
+                        "proposed_years": _years(v["proposed_start_year"], v["proposed_end_year"]),
+                        "proposal_note": v["proposal_note"],
+                        "differs": DIFFERS if marked else "",
+                        "decision": GIVE,
+                        "decided_title": v["proposed_title"],
+                        "decided_targets": v["proposed_targets"],
+                        "decided_start_year": _int(v["proposed_start_year"]),
+                        "decided_end_year": _int(v["proposed_end_year"]),
+                    },
+                    heading=f"{body_name.upper()} ({body})" if i == 0 else "",
+                    marked=frozenset(marked | ({"differs"} if marked else set())),
+                )
+            )
+            run.tasks += 1
+    without = [
+        c for c in roster.cadres.values() if c.status == "active" and c.cadre_id not in with_task
+    ]
+    run.without_task = [c.cadre_id for c in without]
+    names = settings.bodies
+    page = ReviewPage(
+        title="BÁO CÁO TỔNG HỢP ĐỀ XUẤT VIỆC ĐỘT PHÁ, ĐỔI MỚI",
+        subtitle=(f"của cán bộ thuộc diện Ban Thường vụ Tỉnh ủy quản lý năm {year}",),
+        document=settings.document,
+        landscape=True,
+        notes=(
+            f"Cột '{DIFFERS}' và ô tô màu: nội dung đề xuất khác nội dung cán bộ đăng ký. "
+            "Các cột nền vàng (quyết định, nội dung giao) được điền sẵn theo đề xuất; chọn "
+            "'không giao' để không giao việc, sửa nội dung nếu Ban Thường vụ quyết định khác "
+            "(Điều 4.3).",
+        ),
+    )
+    spec = ReviewBook(
+        form="decision",
+        meta={"year": str(year)},
+        page=page,
+        table=ReviewTable(DECISION_COLUMNS, table, DECISION_GROUPS, empty="Không có đề xuất."),
+        extra=[
+            ExtraSheet(
+                "Không có việc",
+                f"CÁN BỘ CHƯA CÓ VIỆC ĐỘT PHÁ, ĐỔI MỚI NĂM {year} (xem xét theo Điều 10)",
+                (
+                    ReviewColumn("stt", "STT", 5, kind="center"),
+                    ReviewColumn("cadre_id", "Mã cán bộ", 10, kind="center"),
+                    ReviewColumn("full_name", "Họ và tên", 24),
+                    ReviewColumn("position", "Chức vụ", 34),
+                    ReviewColumn("body", "Cơ quan thẩm định", 30),
+                ),
+                [
+                    (
+                        c.cadre_id,
+                        [n, c.cadre_id, c.full_name, c.position, names.get(c.body, c.body)],
+                    )
+                    for n, c in enumerate(without, start=1)
+                ],
+                empty="Tất cả cán bộ đều có việc được đề xuất.",
+            )
+        ],
+        prefilled_extra={"basis": basis, "carried_from": carried_from},
+    )
+    run.file = write_bytes_atomic(out, write_review(spec))
+    return run
+
+
+def _int(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
+# --------------------------------------------------------------------------- assignments
+
+ASSIGNMENT_HEADERS = (
+    ("cadre_id", "Mã cán bộ"),
+    ("section", "Loại việc"),
+    ("task_no", "Số thứ tự việc"),
+    ("title", "Tên việc"),
+    ("start_year", "Năm bắt đầu"),
+    ("end_year", "Năm kết thúc"),
+    ("basis", "Căn cứ"),
+    ("targets", "Chỉ tiêu"),
+    ("assigned_on", "Ngày giao"),
+    ("carried_from", "Chuyển tiếp từ"),
+    ("title_origin", "Nguồn tên việc"),
+    ("targets_origin", "Nguồn chỉ tiêu"),
+    ("registered_key", "Mã việc đăng ký"),
+)
+
+
+@dataclass
+class AssignmentsRun:
+    file: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def origin(decided: str, proposed: str, registered: str) -> str:
+    if decided == registered:
+        return "registered"
+    if decided == proposed:
+        return "proposed"
+    return "decided"
+
+
+def assignments_from_decision(
+    decision: Path, settings: Settings, decided_on: date | None = None
+) -> AssignmentsRun:
+    """The rows decided ``giao``, numbered 1… per cadre and section in their order."""
+    found = read_review(decision, "decision")
+    run = AssignmentsRun(problems=list(found.problems))
+    if has_errors(found.problems):
+        return run
+    year = int(found.meta.get("year", "0") or 0)
+    on = decided_on or settings.deadlines["decision"].in_year(year)
+    basis = found.prefilled.get("basis", {})
+    carried = found.prefilled.get("carried_from", {})
+    numbers: dict[tuple[str, str], int] = {}
+    for key, row in found.rows.items():
+        v = row.values
+        if v["decision"] != GIVE:
+            continue
+        cadre_id, task_key = key.split(":", 1)
+        section = task_key[0]
+        numbers[(cadre_id, section)] = numbers.get((cadre_id, section), 0) + 1
+        start = _int(v["decided_start_year"])
+        end = _int(v["decided_end_year"]) or start
+        run.rows.append(
+            {
+                "cadre_id": cadre_id,
+                "section": section,
+                "task_no": numbers[(cadre_id, section)],
+                "title": v["decided_title"],
+                "start_year": start,
+                "end_year": end,
+                "basis": basis.get(key, ""),
+                "targets": v["decided_targets"],
+                "assigned_on": on,
+                "carried_from": carried.get(key, ""),
+                "title_origin": origin(v["decided_title"], v["proposed_title"], v["title"]),
+                "targets_origin": origin(v["decided_targets"], v["proposed_targets"], v["targets"]),
+                "registered_key": task_key,
+            }
+        )
+    return run
+
+
+def write_assignments(
+    decision: Path, out: Path, settings: Settings, decided_on: date | None = None
+) -> AssignmentsRun:
+    check_output_outside_inputs(out, [decision])
+    run = assignments_from_decision(decision, settings, decided_on)
+    if has_errors(run.problems):
+        return run
+    run.file = write_bytes_atomic(out, assignments_workbook(run.rows))
+    return run
+
+
+def assignments_workbook(rows: list[dict[str, Any]]) -> bytes:
+    from io import BytesIO
+
+    from dotpha_xl.xlsx.styles import Formats, new_workbook, print_setup
+
+    buffer = BytesIO()
+    book = new_workbook(buffer)
+    fmt = Formats(book)
+    sheet = book.add_worksheet("Giao việc")
+    widths = (10, 8, 8, 40, 10, 10, 28, 36, 12, 14, 12, 12, 10)
+    for c, ((_, label), width) in enumerate(zip(ASSIGNMENT_HEADERS, widths, strict=True)):
+        sheet.set_column(c, c, width)
+        sheet.write_string(0, c, label, fmt["header"])
+    for r, row in enumerate(rows, start=1):
+        for c, (key, _) in enumerate(ASSIGNMENT_HEADERS):
+            value = row[key]
+            if isinstance(value, date):
+                sheet.write_datetime(r, c, value, fmt["date"])
+            elif isinstance(value, int):
+                sheet.write_number(r, c, value, fmt["integer"])
+            else:
+                sheet.write_string(r, c, str(value), fmt["cell"])
+    sheet.freeze_panes(1, 0)
+    print_setup(sheet, repeat_rows=(0, 0))
+    book.close()
+    return buffer.getvalue()

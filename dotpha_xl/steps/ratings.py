@@ -1,0 +1,201 @@
+"""Ratings proposed, then decided (Art. 7.3; DOMAIN.md "Ratings are proposed, then decided").
+
+The computed rating is the starting point.  Each reviewing body proposes a rating in its
+consolidation workbook (``proposed_rating`` and ``proposal_reason`` on "Tổng hợp", rows
+``CADRE_ID:TASK_KEY``); the summary workbook carries a "Xếp loại" sheet where the Standing
+Committee's secretariat records the decided rating (``decided_rating``, ``decision_reason``),
+pre-filled with the proposal.  ``final_ratings`` reads both back through the one review mechanism
+(``read_review``) and gives every task's computed, self, proposed and decided rating side by side;
+a rating that departs from the one before it without a reason is a problem at its cell.
+Commendation (Art. 9) follows the decided rating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dotpha_xl.domain.periods import parse_period
+from dotpha_xl.kernel.problems import Problem, has_errors, problem
+from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.records.ratings import RATINGS_KEY, RATINGS_SHEET, FinalRatings, RatingRow
+from dotpha_xl.store.consolidation_json import load_consolidation_data
+from dotpha_xl.store.files import body_workbook_pattern
+from dotpha_xl.xlsx.review_reader import Reviewed, read_review
+
+
+@dataclass
+class Proposals:
+    """The rows of a rated period with the bodies' proposals read back (or the computed rating
+    where a body's workbook is absent or unreadable)."""
+
+    rows: list[RatingRow]
+    problems: list[Problem] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)  # body workbooks read back
+    cells: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # key -> file,sheet,cell
+
+
+def body_workbooks(folder: Path, period_code: str) -> list[Path]:
+    """The per-body workbooks ``consolidate`` wrote for the period into ``folder``."""
+    return sorted(
+        p
+        for p in folder.glob(body_workbook_pattern(period_code))
+        if not p.name.startswith((".", "~$"))
+    )
+
+
+def rated_rows(data: dict[str, Any], settings: Settings) -> list[RatingRow]:
+    """Every task of the consolidation JSON that has a computed rating, body by body."""
+    cadres = {c["cadre_id"]: c for c in data.get("cadres", [])}
+    order = {code: i for i, code in enumerate(settings.bodies)}
+    rows = []
+    for t in data.get("tasks", []):
+        if not t.get("rating"):
+            continue
+        cadre = cadres.get(t["cadre_id"], {})
+        rows.append(
+            RatingRow(
+                cadre_id=t["cadre_id"],
+                task_key=t["task_key"],
+                full_name=t.get("full_name") or cadre.get("full_name", ""),
+                position=cadre.get("position", ""),
+                body=t.get("body") or cadre.get("body", ""),
+                title=t.get("title", ""),
+                computed=t.get("rating") or "",
+                self_rating=t.get("self_rating") or "",
+            )
+        )
+    rows.sort(key=lambda r: order.get(r.body, len(order)))  # stable: the JSON's order within
+    return rows
+
+
+def _departs(
+    found: Reviewed, key: str, column: str, reason_column: str, before: str, what: str
+) -> Problem | None:
+    row = found.rows[key]
+    after = row.values.get(column, "")
+    if after == before or row.values.get(reason_column, "").strip():
+        return None
+    return problem(
+        "rating_departs_without_reason", value=after or "(trống)", node=key, field=what,
+        expected=before or "(trống)",
+    ).at(file=found.file, sheet=found.sheet, cell=row.cells.get(column, ""))  # fmt: skip
+
+
+def read_proposals(folder: Path, period_code: str, data: dict[str, Any], settings: Settings):
+    """The bodies' proposals read back from the workbooks in ``folder`` (see ``Proposals``)."""
+    rows = rated_rows(data, settings)
+    out = Proposals(rows)
+    by_key = {r.key: r for r in rows}
+    for r in rows:
+        r.proposed = r.computed
+    for path in body_workbooks(folder, period_code):
+        found = read_review(path, "body", expected={"period": parse_period(period_code).code})
+        out.problems += found.problems
+        if has_errors(found.problems):
+            continue  # a damaged workbook: its proposals are not used
+        out.edited.append(found.file)
+        for key, reviewed in found.rows.items():
+            row = by_key.get(key)
+            proposed = reviewed.values.get("proposed_rating", "")
+            if row is None:
+                if not proposed:
+                    continue  # an unrated task left unrated
+                row = _row_from_sheet(key, reviewed.values)
+                rows.append(row)
+                by_key[key] = row
+            row.proposed = proposed
+            row.proposal_reason = reviewed.values.get("proposal_reason", "")
+            out.cells[key] = (found.file, found.sheet, reviewed.cells.get("proposed_rating", ""))
+            departs = _departs(
+                found, key, "proposed_rating", "proposal_reason", row.computed, "đề xuất"
+            )
+            if departs:
+                out.problems.append(departs)
+    return out
+
+
+def _row_from_sheet(key: str, values: dict[str, str]) -> RatingRow:
+    cadre_id, task_key = key.split(":", 1)
+    return RatingRow(
+        cadre_id=cadre_id,
+        task_key=task_key,
+        full_name=values.get("full_name", ""),
+        position=values.get("position", ""),
+        title=values.get("title", ""),
+        computed=values.get("rating", ""),
+        self_rating=values.get("self_rating", ""),
+    )
+
+
+@dataclass
+class RatingsRun:
+    ratings: FinalRatings
+    file: Path | None = None
+
+
+def write_ratings(
+    consolidated: Path,
+    summary_file: Path,
+    period_code: str,
+    out: Path,
+    settings: Settings,
+    *,
+    json_path: Path | None = None,
+) -> RatingsRun:
+    """Write the final ratings workbook (and the JSON when ``json_path`` is given).  The workbook
+    is written whenever the summary could be read, problems and all: it lists them."""
+    import json
+
+    from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
+    from dotpha_xl.xlsx.ratings_workbook import write_final_ratings
+
+    check_output_outside_inputs(out, [consolidated, summary_file])
+    ratings = final_ratings(consolidated, summary_file, period_code, settings)
+    run = RatingsRun(ratings)
+    if ratings.rows or not has_errors(ratings.problems):
+        run.file = write_bytes_atomic(out, write_final_ratings(ratings, settings))
+    if json_path is not None and str(json_path) != "-":
+        text = json.dumps(ratings.to_json(), ensure_ascii=False, indent=2) + "\n"
+        write_bytes_atomic(json_path, text.encode("utf-8"))
+    return run
+
+
+def final_ratings(
+    consolidated: Path, summary_file: Path, period_code: str, settings: Settings
+) -> FinalRatings:
+    """Read the bodies' workbooks and the summary's "Xếp loại" sheet back; every task's ratings."""
+    period = parse_period(period_code)
+    out = FinalRatings(period.code, period.label_vi)
+    data = load_consolidation_data(consolidated, period.code)
+    proposals = read_proposals(consolidated, period.code, data, settings)
+    out.problems += proposals.problems
+    by_key = {r.key: r for r in proposals.rows}
+    found = read_review(
+        summary_file, "summary", sheet=RATINGS_SHEET, key=RATINGS_KEY,
+        expected={"period": period.code},
+    )  # fmt: skip
+    out.problems += found.problems
+    if has_errors(found.problems):
+        return out
+    for key, reviewed in found.rows.items():
+        v = reviewed.values
+        row = by_key.get(key) or _row_from_sheet(key, v)
+        shown = v.get("proposed_rating", "")
+        if key in proposals.cells and shown != row.proposed:
+            file, sheet, cell = proposals.cells[key]
+            out.problems.append(
+                problem("rating_proposal_stale", value=row.proposed, node=key, expected=shown).at(
+                    file=file, sheet=sheet, cell=cell
+                )
+            )
+        row.proposed = shown  # what the Committee decided on
+        row.proposal_reason = v.get("proposal_reason", "")
+        row.decided = v.get("decided_rating", "")
+        row.decision_reason = v.get("decision_reason", "")
+        departs = _departs(found, key, "decided_rating", "decision_reason", shown, "quyết định")
+        if departs:
+            out.problems.append(departs)
+        out.rows.append(row)
+    return out

@@ -1,0 +1,219 @@
+"""Tenure events on the roster: each cadre's own deadlines, and what consolidation does with a
+cadre who left during the period (the report as of ``left_on``) and with the successor who took
+the task over (rated on the part done after the handover).  The arithmetic is in
+``dotpha_xl.domain.tenure``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dotpha_xl.domain.calendar import plan_deadline_for_new
+from dotpha_xl.domain.periods import ReportPeriod
+from dotpha_xl.domain.tenure import Handover, handover_figures, successor_rating
+from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.kernel.text import json_percent
+from dotpha_xl.records.people import Cadre
+
+FLAG_HANDED_OVER = "handed_over"
+FLAG_INHERITED = "inherited"
+
+
+@dataclass(frozen=True)
+class PersonalDeadline:
+    cadre_id: str
+    full_name: str
+    code: str  # "report_at_leaving" | "plan_for_new"
+    name: str
+    due: date
+    article: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "cadre_id": self.cadre_id,
+            "full_name": self.full_name,
+            "code": self.code,
+            "name": self.name,
+            "due": self.due.isoformat(),
+            "article": self.article,
+        }
+
+
+def personal_deadlines(
+    cadres: Sequence[Cadre], settings: Settings, year: int
+) -> list[PersonalDeadline]:
+    """Each cadre's own deadlines falling in ``year``: the report as of the day they leave, and
+    the plan due within ``new_plan_months`` of an appointment (a successor or a new cadre)."""
+    out: list[PersonalDeadline] = []
+    for c in cadres:
+        if c.left_on is not None and c.left_on.year == year:
+            out.append(
+                PersonalDeadline(
+                    c.cadre_id,
+                    c.full_name,
+                    "report_at_leaving",
+                    f"Báo cáo đột xuất đến ngày thôi giữ chức vụ ({c.left_on:%d/%m/%Y})",
+                    c.left_on,
+                    "2.4",
+                )
+            )
+        if c.appointed_on is not None:
+            due = plan_deadline_for_new(settings, c.appointed_on)
+            if year in (c.appointed_on.year, due.year):
+                what = (
+                    f"Kế hoạch việc tiếp nhận từ {c.predecessor_id}"
+                    if c.predecessor_id
+                    else "Kế hoạch của cán bộ mới được giao"
+                )
+                out.append(
+                    PersonalDeadline(
+                        c.cadre_id,
+                        c.full_name,
+                        "plan_for_new",
+                        f"{what} (bổ nhiệm {c.appointed_on:%d/%m/%Y})",
+                        due,
+                        "4.4 b",
+                    )
+                )
+    return sorted(out, key=lambda d: (d.due, d.cadre_id, d.code))
+
+
+def left_during(cadre: Cadre, period: ReportPeriod) -> bool:
+    """Whether ``cadre`` left in the period's year, on or before the period's end."""
+    return (
+        cadre.left_on is not None
+        and cadre.left_on.year == period.year
+        and cadre.left_on <= period.end
+    )
+
+
+def successors(cadres: dict[str, Cadre]) -> dict[str, Cadre]:
+    """Predecessor id -> the roster row that names them as ``predecessor_id``."""
+    return {c.predecessor_id: c for c in cadres.values() if c.predecessor_id}
+
+
+# --------------------------------------------------------------------------------------------
+# Consolidation
+# --------------------------------------------------------------------------------------------
+
+
+def handovers_of(report: Any, settings: Settings, handover_on: date) -> dict[str, Handover]:
+    """Task key -> its handover figures, from a report (``ReportFile``) as of ``handover_on``."""
+    return {
+        key: handover_figures(
+            task.root,
+            task.start_year,
+            handover_on,
+            report.completions,
+            set(report.force_majeure),
+            settings.thresholds,
+        )
+        for key, task in report.tasks.items()
+    }
+
+
+def apply_tenure(
+    result: Any,
+    roster: Any,
+    paths: Sequence[Any],
+    verdicts: Sequence[Any],
+    chosen: dict[str, Any],
+    settings: Settings,
+    make_row: Any,
+) -> set[str]:
+    """Add the rows of cadres who left during ``result.period`` (from their report as of
+    ``left_on``) and mark their successors' inherited tasks; return who is thereby accounted for.
+
+    ``make_row(cadre, report_file, **task)`` builds a ``TaskRow``; ``chosen`` is the cadre id ->
+    (received, verdict) of the period's reports.  Nothing happens when no one left.
+    """
+    from dotpha_xl.xlsx.reports import evaluate_report, item_rows, read_report
+
+    period = result.period
+    leavers = {cid: c for cid, c in roster.cadres.items() if left_during(c, period)}
+    if not leavers:
+        return set()
+    found: dict[str, tuple[Any, Any]] = {}
+    for path, verdict in zip(paths, verdicts, strict=True):
+        cadre = leavers.get(verdict.cadre_id)
+        if cadre is None or not verdict.ok:
+            continue
+        if verdict.period_code == cadre.left_on.isoformat():
+            found[cadre.cadre_id] = (path, verdict)
+    accounted: set[str] = set()
+    handed: dict[str, dict[str, Handover]] = {}
+    for cadre_id, (path, _) in found.items():
+        cadre = leavers[cadre_id]
+        report = read_report(path, settings)
+        if not report.ok:
+            continue
+        figures = handovers_of(report, settings, cadre.left_on)
+        handed[cadre_id] = figures
+        if cadre_id in chosen:
+            continue  # a report of the period itself was sent as well: it stands
+        accounted.add(cadre_id)
+        for key, outcome in evaluate_report(report, settings).items():
+            h = figures[key]
+            task = report.tasks[key]
+            row = make_row(
+                cadre,
+                report.file,
+                task_key=key,
+                title=task.title,
+                section=task.section,
+                start_year=task.start_year,
+                end_year=task.end_year,
+                result=dataclasses.replace(
+                    outcome,
+                    expected_to_date=h.expected,
+                    completion_year=h.completion,
+                    rating=h.rating,
+                    rating_raw=None,
+                    figures={},
+                    figures_raw={},
+                ),
+                items=item_rows(report, task.root),
+                fm_reasons={k: v for k, v in report.force_majeure.items() if k.startswith(key)},
+                shortfall_reason=report.shortfall_reasons.get(key, ""),
+            )
+            row.tenure = {
+                "handover_on": cadre.left_on.isoformat(),
+                "attainment": json_percent(h.attainment),
+            }
+            row.extra_flags = [FLAG_HANDED_OVER]
+            result.tasks.append(row)
+    by_predecessor = successors(roster.cadres)
+    for cadre_id, figures in handed.items():
+        successor = by_predecessor.get(cadre_id)
+        if successor is None:
+            continue
+        for row in result.tasks:
+            if row.cadre.cadre_id != successor.cadre_id or row.task_key not in figures:
+                continue
+            mark_inherited(row, figures[row.task_key], settings)
+    return accounted
+
+
+def mark_inherited(row: Any, h: Handover, settings: Settings) -> None:
+    """A successor's task row: C_d, O, and the rating of O in place of the rating of C_end."""
+    r = row.result
+    c_end = r.completion_year
+    own = rating = None
+    if c_end is not None:
+        own, rating = successor_rating(c_end, h.completion, settings.thresholds)
+    if r.period.isdigit():  # only the year's report rates
+        raw = None
+        if r.completion_year_raw is not None:
+            raw = successor_rating(r.completion_year_raw, h.completion, settings.thresholds)[1]
+        row.result = dataclasses.replace(r, rating=rating, rating_raw=raw)
+    row.tenure = {
+        **row.tenure,
+        "handover_on": h.handover_on.isoformat(),
+        "completion_at_handover": json_percent(h.completion),
+        "completion_own": json_percent(own),
+    }
+    row.extra_flags = [FLAG_INHERITED]

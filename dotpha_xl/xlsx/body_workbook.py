@@ -1,0 +1,698 @@
+"""The reviewing body's workbook: every cadre and task of one body in a period, as consolidated.
+
+Sheets: "Tổng hợp" (one row per cadre and task, under the workbook contract: hidden key column A
+holding ``CADRE_ID:TASK_KEY``, hidden ``key`` row naming the columns, very hidden ``_meta`` with
+form ``body``), "Chi tiết" (every item), "Chưa nộp", "Nộp muộn", "Tệp bị từ chối" and "Biểu đồ"
+(two native charts).  Every text a user typed is written with ``write_string``, so a title that
+starts with ``=`` stays text.  Same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from io import BytesIO
+from typing import Any, ClassVar
+
+from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
+from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.kernel.text import as_text, percent_cell
+from dotpha_xl.records.consolidation import Consolidation, TaskRow, tenure_note
+from dotpha_xl.store.item_store import shown_items
+from dotpha_xl.xlsx.contract import FORMS, KEY_MARKER, write_meta
+from dotpha_xl.xlsx.form_layout import Column, fit_row, row_height, write_header
+from dotpha_xl.xlsx.row_stream import RowStream
+from dotpha_xl.xlsx.styles import FONT, Formats, new_workbook, print_setup
+
+FORM = "body"
+
+#: Flag code -> the Vietnamese words shown in the workbooks.
+FLAG_WORDS: dict[str, str] = {
+    "late": "trễ hạn",
+    "self_rating_above": "tự nhận cao hơn",
+    "self_rating_below": "tự nhận thấp hơn",
+    "force_majeure": "bất khả kháng",
+    "behind_schedule": "chậm tiến độ",
+    "completed_early": "hoàn thành trước thời hạn",
+    "handed_over": "thôi giữ chức vụ, tính đến ngày bàn giao",
+    "inherited": "tiếp nhận việc, xếp loại theo phần tự thực hiện",
+}
+
+MISSING_WORDS: dict[str, str] = {
+    "no_report": "Chưa nộp báo cáo",
+    "no_plan": "Chưa có kế hoạch hợp lệ",
+}
+
+TITLE = "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN VIỆC ĐỘT PHÁ, ĐỔI MỚI"
+
+#: Columns of "Tổng hợp" (column A is the hidden key column).
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", 5),
+    Column("cadre_id", "Mã cán bộ", 8),
+    Column("full_name", "Họ và tên", 17),
+    Column("position", "Chức vụ", 16),
+    Column("unit", "Cơ quan, đơn vị", 15),
+    Column("task_key", "Mã việc", 6),
+    Column("title", "Tên việc đột phá, đổi mới", 27),
+    Column("expected_to_date", "Dự kiến đến kỳ báo cáo", 10),
+    Column("completion_quarter", "Quý", 9),
+    Column("completion_year", "Năm", 9),
+    Column("completion_year_raw", "Năm (chưa trừ bất khả kháng)", 10),
+    Column("completion_period", "Giai đoạn", 9),
+    Column("behind_schedule", "Chậm so với dự kiến", 9),
+    Column("rating", "Xếp loại (tính toán)", 9),
+    Column("rating_raw", "Xếp loại chưa trừ BKK", 9),
+    Column("self_rating", "Tự nhận", 8),
+    Column("flags", "Ghi chú", 15),
+    Column("report_file", "Tệp báo cáo", 22),
+)
+
+#: The rating codes a body may propose, highest first (the dropdown of ``proposed_rating``).
+RATING_CHOICES: tuple[str, ...] = tuple(reversed(LEVELS))
+
+#: Editable columns added at the end of "Tổng hợp" in a report in which tasks are rated (Art.
+#: 7.3): the body's proposed rating, pre-filled with the computed one, and its reason.  Read back
+#: through the review mechanism (``read_review(path, "body")``).
+PROPOSAL_COLUMNS: tuple[Column, ...] = (
+    Column("proposed_rating", "Mức đề xuất", 9),
+    Column("proposal_reason", "Lý do (khi khác mức tính toán)", 18),
+)
+PROPOSAL_GROUP = ("proposed_rating", "proposal_reason", "Cơ quan thẩm định đề xuất")
+
+PERCENT_KEYS = (
+    "expected_to_date",
+    "completion_quarter",
+    "completion_year",
+    "completion_year_raw",
+    "completion_period",
+    "behind_schedule",
+)
+RATING_KEYS = ("rating", "rating_raw")
+
+HEADER_ROW = 4  # two header rows (4, 5), column numbers on 6, hidden key row on 7
+KEY_ROW = 7
+FIRST_DATA_ROW = 8
+BAR_TABLE_ROW = 18  # on "Biểu đồ": below the first chart, on a page of its own
+
+
+def flag_words(flags: Sequence[str]) -> str:
+    return "; ".join(FLAG_WORDS.get(f, f) for f in flags)
+
+
+def row_key(cadre_id: str, task_key: str) -> str:
+    return f"{cadre_id}:{task_key}"
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def chart_font(size: int = 10, bold: bool = False) -> dict[str, Any]:
+    return {"name": FONT, "size": size, "bold": bold}
+
+
+def write_text(sheet: Any, row: int, col: int, text: str | None, style: Any) -> None:
+    """User text: always a string cell (never a formula, number or URL)."""
+    sheet.write_string(row, col, text or "", style)
+
+
+def write_percent(sheet: Any, row: int, col: int, value: Any, fmt: Formats) -> None:
+    shown = percent_cell(value)
+    if shown is None:
+        sheet.write_blank(row, col, None, fmt["percent"])
+    else:
+        sheet.write_number(row, col, shown, fmt["percent"])
+
+
+def write_table_header(
+    sheet: Any,
+    fmt: Formats,
+    columns: Sequence[Column],
+    header_row: int,
+    groups: Sequence[tuple[str, str, str]] = (),
+    *,
+    height: float = 60,
+) -> None:
+    """The forms' two header rows with column numbers, at ``header_row``."""
+    write_header(
+        sheet, fmt, columns, groups, height=height, first_row=header_row,
+        top_height=30 if groups else 24,
+    )  # fmt: skip
+
+
+def write_key_row(sheet: Any, fmt: Formats, columns: Sequence[Column], row: int) -> None:
+    sheet.write_string(row, 0, KEY_MARKER, fmt["key"])
+    for c, column in enumerate(columns, start=1):
+        sheet.write_string(row, c, column.key, fmt["key"])
+    sheet.set_row(row, None, None, {"hidden": True})
+
+
+def set_columns(sheet: Any, fmt: Formats, columns: Sequence[Column]) -> None:
+    sheet.set_column(0, 0, 14, fmt["key"], {"hidden": True})
+    for i, column in enumerate(columns, start=1):
+        sheet.set_column(i, i, column.width)
+
+
+#: The cell format of each kind of column of ``simple_sheet`` (and of the item details).
+KIND_FORMATS = {"text": "cell", "int": "integer", "percent": "percent", "datetime": "datetime",
+                "date": "date", "center": "cell_center"}  # fmt: skip
+
+
+def simple_sheet(
+    book: Any,
+    fmt: Formats,
+    name: str,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[tuple[str, Sequence[Any]]],
+    *,
+    empty: str = "Không có.",
+    kinds: dict[str, str] | None = None,
+) -> tuple[Any, int]:
+    """A printable listing: title, header (repeated on every page), hidden key row, keyed rows.
+
+    ``rows`` are (row key, values in column order); ``kinds`` says how a column is written
+    (``text`` by default; ``int``, ``percent``, ``datetime``, ``date``, ``center``).  Returns the
+    sheet and its next free row.
+    """
+    kinds = kinds or {}
+    sheet = book.add_worksheet(name)
+    set_columns(sheet, fmt, columns)
+    last = len(columns)
+    sheet.merge_range(0, 1, 0, last, title, fmt["title"])
+    sheet.set_row(0, 24)
+    write_table_header(sheet, fmt, columns, 2, height=36)
+    write_key_row(sheet, fmt, columns, 5)
+    r = 6
+    if not rows:
+        sheet.merge_range(r, 1, r, last, empty, fmt["note"])
+        r += 1
+    for key, values in rows:
+        sheet.write_string(r, 0, key, fmt["key"])
+        wrapped: list[tuple[str, float]] = []
+        for c, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            kind = kinds.get(column.key, "text")
+            if value is None or value == "":
+                sheet.write_blank(r, c, None, fmt["percent" if kind == "percent" else "cell"])
+            elif kind == "int":
+                sheet.write_number(r, c, value, fmt[KIND_FORMATS[kind]])
+            elif kind == "percent":
+                write_percent(sheet, r, c, value, fmt)
+            elif kind in ("datetime", "date"):
+                sheet.write_datetime(r, c, value, fmt[KIND_FORMATS[kind]])
+            elif kind == "center":
+                sheet.write_string(r, c, str(value), fmt[KIND_FORMATS[kind]])
+            else:
+                write_text(sheet, r, c, str(value), fmt[KIND_FORMATS["text"]])
+                wrapped.append((str(value), column.width))
+        fit_row(sheet, r, wrapped)
+        r += 1
+    print_setup(sheet, repeat_rows=(2, 4))
+    return sheet, r
+
+
+class ReportFormats(Formats):
+    """The house formats and a few more of the consolidated workbooks."""
+
+    SPECS: ClassVar[dict[str, dict[str, Any]]] = {
+        **Formats.SPECS,
+        "datetime": {
+            "border": 1,
+            "num_format": "dd/mm/yyyy hh:mm",
+            "align": "center",
+            "valign": "top",
+        },
+        "total_label": {"border": 1, "bold": True, "align": "center", "valign": "top"},
+        "total_integer": {"border": 1, "bold": True, "num_format": "0", "align": "center"},
+        "left": {"align": "left", "valign": "top"},
+        "left_bold": {"align": "left", "bold": True, "valign": "top"},
+        "left_italic_bold": {"align": "left", "bold": True, "italic": True, "valign": "top"},
+        "small_left": {"font_size": 11, "align": "left", "valign": "top"},
+        "section": {"bold": True, "font_size": 13, "align": "left", "valign": "vcenter"},
+    }
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> bytes:
+    """The workbook of reviewing body ``body`` for the consolidation's period."""
+    if body not in c.bodies:
+        raise ValueError(f"Không có cơ quan thẩm định mã '{body}'.")
+    mine = c.for_body(body)
+    body_name = settings.bodies.get(body) or c.bodies[body]
+    out = BytesIO()
+    book = new_workbook(out)
+    fmt = ReportFormats(book)
+    rated = c.period.kind == "year" or any(t.result.rating is not None for t in c.tasks)
+    rows, review = _summary_sheet(book, fmt, mine, body_name, rated=rated)
+    _detail_sheet(book, fmt, mine)
+    _missing_sheet(book, fmt, mine)
+    _late_sheet(book, fmt, mine)
+    _rejected_sheet(book, fmt, mine)
+    _chart_sheet(book, fmt, mine)
+    write_meta(
+        book,
+        {"form": FORM, "form_version": FORMS[FORM][1], "body": body, "period": c.period.code},
+        prefilled={"rows": rows, **({"review": review} if review else {})},
+    )
+    book.close()
+    return out.getvalue()
+
+
+def _summary_sheet(
+    book: Any, fmt: Formats, c: Consolidation, body_name: str, *, rated: bool = False
+) -> tuple[dict[str, list], dict[str, Any] | None]:
+    """Write "Tổng hợp"; return the pre-filled rows and, when ``rated``, the review spec that
+    seals every locked cell and names the editable proposal columns (workbook/review.py)."""
+    sheet = book.add_worksheet(FORMS[FORM][0])
+    columns = SUMMARY_COLUMNS + (PROPOSAL_COLUMNS if rated else ())
+    last = len(columns)
+    set_columns(sheet, fmt, columns)
+    # The report file's name is for the record, not for the page: the column is kept (the
+    # contract reads it) but hidden, so that the table prints larger on A4.
+    file_col = [col.key for col in columns].index("report_file") + 1
+    sheet.set_column(file_col, file_col, 22, None, {"hidden": True})
+    sheet.merge_range(0, 1, 0, last, body_name.upper(), fmt["heading_bold"])
+    sheet.merge_range(1, 1, 1, last, TITLE, fmt["title"])
+    sheet.merge_range(2, 1, 2, last, f"Kỳ báo cáo: {c.period.label_vi}", fmt["subtitle"])
+    sheet.set_row(1, 22)
+    write_table_header(
+        sheet,
+        fmt,
+        columns,
+        HEADER_ROW,
+        groups=(
+            ("completion_quarter", "completion_period", "Tỷ lệ hoàn thành"),
+            ("rating", "self_rating", "Xếp loại"),
+            *((PROPOSAL_GROUP,) if rated else ()),
+        ),
+        height=62,
+    )
+    write_key_row(sheet, fmt, columns, KEY_ROW)
+    review = _proposal_setup(book, sheet, len(SUMMARY_COLUMNS)) if rated else None
+    prefilled: dict[str, list] = {}
+    r = FIRST_DATA_ROW
+    if not c.tasks:
+        sheet.merge_range(r, 1, r, last, "Chưa có báo cáo hợp lệ nào.", fmt["note"])
+    for n, task in enumerate(c.tasks, start=1):
+        key = row_key(task.cadre.cadre_id, task.task_key)
+        prefilled[key] = [task.title]
+        locked = _summary_row(sheet, fmt, r, n, key, task)
+        if review is not None:
+            _proposal_cells(sheet, review, r, len(SUMMARY_COLUMNS), key, locked, task)
+        r += 1
+    note = (
+        "Tỷ lệ tính lại từ tỷ lệ hoàn thành từng nội dung công việc; hiển thị làm tròn 2 chữ số "
+        "thập phân, xếp loại tính trên số chính xác. Xếp loại chỉ có ở báo cáo năm, giai đoạn. "
+        "HTXS: Hoàn thành xuất sắc; HTT: Hoàn thành tốt; HT: Hoàn thành; KHT: Không hoàn thành."
+    )
+    sheet.merge_range(r + 1, 1, r + 1, last, note, fmt["note"])
+    sheet.set_row(r + 1, 34)
+    print_setup(sheet, repeat_rows=(HEADER_ROW, HEADER_ROW + 2))
+    sheet.freeze_panes(FIRST_DATA_ROW, 0)
+    if review is None:
+        return prefilled, None
+    review.pop("formats")
+    sheet.protect("", PROTECT_OPTIONS)
+    return prefilled, review
+
+
+PROTECT_OPTIONS = {
+    "format_columns": True,
+    "format_rows": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+    "autofilter": True,
+    "sort": False,
+}
+
+
+def _proposal_setup(book: Any, sheet: Any, first: int) -> dict[str, Any]:
+    """Tint the headers of the proposal columns (after column ``first``) and start the review
+    spec (the pre-filled content ``read_review`` checks against)."""
+    from dotpha_xl.xlsx.review import ReviewFormats
+
+    rfmt = ReviewFormats(book)
+    for i, column in enumerate(PROPOSAL_COLUMNS, start=first + 1):
+        sheet.write_string(HEADER_ROW + 1, i, column.header, rfmt["header_input"])
+    keys = [c.key for c in PROPOSAL_COLUMNS]
+    return {
+        "columns": [c.key for c in SUMMARY_COLUMNS] + keys,
+        "editable": keys,
+        "choices": {"proposed_rating": list(RATING_CHOICES)},
+        "headings": [],
+        "rows": {},
+        "initial": {},
+        "formats": rfmt,
+    }
+
+
+def _proposal_cells(
+    sheet: Any,
+    review: dict[str, Any],
+    r: int,
+    first: int,
+    key: str,
+    locked: dict[str, str],
+    task: TaskRow,
+) -> None:
+    """The editable proposal cells of one row: the computed rating pre-filled, a dropdown."""
+    rfmt = review["formats"]
+    rating = task.result.rating or ""
+    sheet.write_string(r, first + 1, rating, rfmt["input_center"])
+    sheet.data_validation(
+        r, first + 1, r, first + 1,
+        {
+            "validate": "list",
+            "source": list(RATING_CHOICES),
+            "error_title": "Giá trị không hợp lệ",
+            "error_message": "Chọn một trong: " + ", ".join(RATING_CHOICES),
+        },
+    )  # fmt: skip
+    sheet.write_string(r, first + 2, "", rfmt["input"])
+    review["rows"][key] = locked
+    review["initial"][key] = {"proposed_rating": rating, "proposal_reason": ""}
+
+
+def _summary_row(
+    sheet: Any, fmt: Formats, r: int, n: int, key: str, task: TaskRow
+) -> dict[str, str]:
+    """Write one row of "Tổng hợp"; return its cells as text (what ``read_review`` compares)."""
+    res = task.result
+    rated = res.rating is not None or res.rating_raw is not None
+    texts = {
+        "cadre_id": task.cadre.cadre_id,
+        "full_name": task.cadre.full_name,
+        "position": task.cadre.position,
+        "unit": task.cadre.unit,
+        "task_key": task.task_key,
+        "title": task.title,
+        "rating": res.rating if rated else "",
+        "rating_raw": res.rating_raw if rated else "",
+        "self_rating": res.self_rating or "",
+        "flags": flag_words(task.flags) + tenure_note(task),
+        "report_file": task.report_file,
+    }
+    numbers = {
+        "expected_to_date": res.expected_to_date,
+        "completion_quarter": res.completion_quarter,
+        "completion_year": res.completion_year,
+        "completion_year_raw": res.completion_year_raw,
+        "completion_period": res.completion_period,
+        "behind_schedule": res.behind_schedule,
+    }
+    sheet.write_string(r, 0, key, fmt["key"])
+    sheet.write_number(r, 1, n, fmt["integer"])
+    locked = {"stt": str(n)}
+    wrapped: list[tuple[str, float]] = []
+    for c, column in enumerate(SUMMARY_COLUMNS, start=1):
+        if column.key == "stt":
+            continue
+        if column.key in numbers:
+            write_percent(sheet, r, c, numbers[column.key], fmt)
+            locked[column.key] = as_text(percent_cell(numbers[column.key]))
+            continue
+        text = texts[column.key] or ""
+        locked[column.key] = text
+        centred = column.key in ("cadre_id", "task_key", "self_rating", *RATING_KEYS)
+        write_text(sheet, r, c, text, fmt["cell_center" if centred else "cell"])
+        if not centred:
+            wrapped.append((text, column.width))
+    fit_row(sheet, r, wrapped)
+    return locked
+
+
+DETAIL_COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", 5),
+    Column("full_name", "Cán bộ", 17),
+    Column("task_key", "Việc", 6),
+    Column("item_key", "Mã nội dung", 15),
+    Column("content", "Nội dung công việc", 34),
+    Column("product", "Sản phẩm dự kiến", 26),
+    Column("weight", "Tỷ trọng trong tháng", 10),
+    Column("actual_product", "Sản phẩm thực tế", 26),
+    Column("completion", "Tỷ lệ hoàn thành", 10),
+    Column("force_majeure", "Bất khả kháng", 9),
+    Column("fm_reason", "Lý do bất khả kháng", 24),
+)
+
+
+#: Rows of one "Chi tiết" sheet before the items go on in "Chi tiết (2)", … (Excel's limit is
+#: 1,048,576 rows a sheet).
+DETAIL_MAX_ROWS = 1_000_000
+DETAIL_FIRST_ROW = 5  # title on 0, header on 2, column numbers on 3, hidden key row on 4
+#: How the item details' columns are written, as ``simple_sheet``'s ``kinds`` (text otherwise).
+DETAIL_KINDS = {"stt": "int", "task_key": "center", "weight": "percent",
+                "completion": "percent", "force_majeure": "center"}  # fmt: skip
+
+
+def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    """Every item of every task, streamed: the sheet is made in xlsxwriter's constant-memory mode
+    (this sheet alone) and its rows go straight into it (``RowStream``), so a body's hundreds of
+    thousands of item rows are never all in memory; each task's rows are read back from the item
+    store in turn."""
+    title = f"CHI TIẾT KẾT QUẢ TỪNG NỘI DUNG CÔNG VIỆC — {c.period.label_vi.upper()}"
+    wrapped_at = [  # the text columns wrap, as in simple_sheet
+        (i, column.width) for i, column in enumerate(DETAIL_COLUMNS, start=1)
+        if column.key not in DETAIL_KINDS
+    ]  # fmt: skip
+    sheets = 1
+    rows = _start_detail_sheet(book, fmt, "Chi tiết", title)
+    n = 0
+    for task in c.tasks:
+        name = task.cadre.full_name
+        prefix = task.cadre.cadre_id + ":"
+        for item in shown_items(task.items):
+            if rows.row >= DETAIL_MAX_ROWS:
+                _end_detail_sheet(rows)
+                sheets += 1
+                rows = _start_detail_sheet(book, fmt, f"Chi tiết ({sheets})", title)
+            n += 1
+            values = (prefix + item.key, n, name, task.task_key, item.key, item.content,
+                      item.product, item.weight, item.actual_product, item.completion,
+                      "x" if item.force_majeure else "", item.fm_reason)  # fmt: skip
+            rows.write(values, row_height([(values[i], width) for i, width in wrapped_at]))
+    r = _end_detail_sheet(rows)
+    if n == 0:
+        rows.sheet.merge_range(
+            r, 1, r, len(DETAIL_COLUMNS), "Chưa có báo cáo hợp lệ nào.", fmt["note"]
+        )
+
+
+def _end_detail_sheet(rows: RowStream) -> int:
+    r = rows.close()
+    print_setup(rows.sheet, repeat_rows=(2, 3))
+    return r
+
+
+def _start_detail_sheet(book: Any, fmt: Formats, name: str, title: str) -> RowStream:
+    """A new item-details sheet in constant-memory mode, its rows written in order: title, one
+    header row (a streamed sheet cannot merge downwards), column numbers, the key row."""
+    book.constant_memory = True  # read by add_worksheet only: the other sheets stay as they are
+    try:
+        sheet = book.add_worksheet(name)
+    finally:
+        book.constant_memory = False
+    last = len(DETAIL_COLUMNS)
+    set_columns(sheet, fmt, DETAIL_COLUMNS)
+    sheet.merge_range(0, 1, 0, last, title, fmt["title"])
+    sheet.set_row(0, 24)
+    for col, column in enumerate(DETAIL_COLUMNS, start=1):
+        sheet.write_string(2, col, column.header, fmt["header"])
+    sheet.set_row(2, 60)
+    for col in range(1, last + 1):
+        sheet.write_number(3, col, col, fmt["header_number"])
+    write_key_row(sheet, fmt, DETAIL_COLUMNS, 4)
+    kinds = (DETAIL_KINDS.get(c.key, "text") for c in DETAIL_COLUMNS)
+    formats = [fmt["key"], *(fmt[KIND_FORMATS[kind]] for kind in kinds)]
+    return RowStream(sheet, DETAIL_FIRST_ROW, formats)
+
+
+def _missing_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    columns = (
+        Column("stt", "STT", 5),
+        Column("cadre_id", "Mã cán bộ", 10),
+        Column("full_name", "Họ và tên", 24),
+        Column("position", "Chức vụ", 34),
+        Column("unit", "Cơ quan, đơn vị", 30),
+        Column("reason", "Tình trạng", 26),
+    )
+    rows = [
+        (
+            m.cadre.cadre_id,
+            [
+                n,
+                m.cadre.cadre_id,
+                m.cadre.full_name,
+                m.cadre.position,
+                m.cadre.unit,
+                MISSING_WORDS.get(m.reason, m.reason),
+            ],
+        )
+        for n, m in enumerate(c.missing, start=1)
+    ]
+    simple_sheet(
+        book,
+        fmt,
+        "Chưa nộp",
+        f"CÁN BỘ CHƯA NỘP BÁO CÁO — {c.period.label_vi.upper()}",
+        columns,
+        rows,
+        empty="Tất cả cán bộ đã nộp báo cáo.",
+        kinds={"stt": "int", "cadre_id": "center"},
+    )
+
+
+def _late_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    columns = (
+        Column("stt", "STT", 5),
+        Column("cadre_id", "Mã cán bộ", 10),
+        Column("full_name", "Họ và tên", 24),
+        Column("unit", "Cơ quan, đơn vị", 28),
+        Column("report_file", "Tệp báo cáo", 40),
+        Column("received", "Thời điểm nhận", 18),
+        Column("deadline", "Hạn nộp", 13),
+    )
+    seen: dict[str, TaskRow] = {}
+    for task in c.tasks:
+        if task.late and task.cadre.cadre_id not in seen:
+            seen[task.cadre.cadre_id] = task
+    rows = [
+        (
+            cadre_id,
+            [
+                n,
+                cadre_id,
+                t.cadre.full_name,
+                t.cadre.unit,
+                t.report_file,
+                t.received,
+                t.deadline,
+            ],
+        )
+        for n, (cadre_id, t) in enumerate(seen.items(), start=1)
+    ]
+    simple_sheet(
+        book,
+        fmt,
+        "Nộp muộn",
+        f"BÁO CÁO NỘP MUỘN — {c.period.label_vi.upper()}",
+        columns,
+        rows,
+        empty="Không có báo cáo nộp muộn.",
+        kinds={"stt": "int", "cadre_id": "center", "received": "datetime", "deadline": "date"},
+    )
+
+
+def _rejected_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    columns = (
+        Column("stt", "STT", 5),
+        Column("file", "Tệp", 34),
+        Column("cadre", "Cán bộ", 22),
+        Column("code", "Mã lỗi", 18),
+        Column("cell", "Vị trí", 16),
+        Column("message", "Nội dung lỗi", 50),
+    )
+    rows = []
+    n = 0
+    for rejected in c.rejected:
+        cadre = c.cadres.get(rejected.cadre_id)
+        who = f"{cadre.full_name} ({cadre.cadre_id})" if cadre else rejected.cadre_id
+        for i, p in enumerate(rejected.problems, start=1):
+            n += 1
+            where = " › ".join(x for x in (p.sheet, p.cell) if x) or p.node
+            message = p.message + (f" → {p.hint}" if p.hint else "")
+            rows.append((f"{rejected.file}#{i}", [n, rejected.file, who, p.code, where, message]))
+    simple_sheet(
+        book,
+        fmt,
+        "Tệp bị từ chối",
+        f"TỆP BÁO CÁO BỊ TỪ CHỐI — {c.period.label_vi.upper()}",
+        columns,
+        rows,
+        empty="Không có tệp nào bị từ chối.",
+        kinds={"stt": "int"},
+    )
+
+
+def _chart_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    sheet = book.add_worksheet("Biểu đồ")
+    name = "Biểu đồ"
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 16)
+    rated = c.period.kind == "year" or any(t.result.rating for t in c.tasks)
+    if rated:
+        labels = [f"{LEVEL_NAMES[level]} ({level})" for level in reversed(LEVELS)]
+        counts = [sum(1 for t in c.tasks if t.result.rating == level) for level in reversed(LEVELS)]
+        first_title = "Số việc theo mức xếp loại"
+    else:
+        behind = sum(1 for t in c.tasks if "behind_schedule" in t.flags)
+        labels = ["Đúng tiến độ", "Chậm tiến độ"]
+        counts = [len(c.tasks) - behind, behind]
+        first_title = "Số việc đúng và chậm tiến độ"
+    sheet.write_string(0, 0, first_title, fmt["bold"])
+    sheet.write_string(1, 0, "Mức" if rated else "Tiến độ", fmt["header"])
+    sheet.write_string(1, 1, "Số việc", fmt["header"])
+    for i, (label, count) in enumerate(zip(labels, counts, strict=True), start=2):
+        sheet.write_string(i, 0, label, fmt["cell"])
+        sheet.write_number(i, 1, count, fmt["integer"])
+    end = 1 + len(labels)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series(
+        {
+            "name": first_title,
+            "categories": [name, 2, 0, end, 0],
+            "values": [name, 2, 1, end, 1],
+            "data_labels": {"value": True, "font": chart_font()},
+            "fill": {"color": "#2F5597"},
+        }
+    )
+    chart.set_title({"name": first_title, "name_font": chart_font(12, True)})
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"num_font": chart_font()})
+    chart.set_y_axis({"num_font": chart_font(), "major_gridlines": {"visible": True}, "min": 0})
+    chart.set_size({"width": 620, "height": 300})
+    sheet.insert_chart(0, 3, chart)
+
+    start = BAR_TABLE_ROW  # the bar chart and its table begin a page of their own
+    sheet.set_h_pagebreaks([start])
+    sheet.write_string(start, 0, "Tỷ lệ hoàn thành năm theo cán bộ, việc", fmt["bold"])
+    sheet.write_string(start + 1, 0, "Cán bộ – việc", fmt["header"])
+    sheet.write_string(start + 1, 1, "Hoàn thành năm", fmt["header"])
+    r = start + 2
+    for task in c.tasks:
+        label = f"{task.cadre.full_name} – {task.task_key}"
+        sheet.write_string(r, 0, label, fmt["cell"])
+        write_percent(sheet, r, 1, task.result.completion_year, fmt)
+        r += 1
+    if not c.tasks:
+        sheet.write_string(r, 0, "Chưa có báo cáo hợp lệ", fmt["cell"])
+        sheet.write_blank(r, 1, None, fmt["percent"])
+        r += 1
+    bars = book.add_chart({"type": "bar"})
+    bars.add_series(
+        {
+            "name": "Hoàn thành năm",
+            "categories": [name, start + 2, 0, r - 1, 0],
+            "values": [name, start + 2, 1, r - 1, 1],
+            "data_labels": {"value": True, "num_format": "0.00%", "font": chart_font(9)},
+            "fill": {"color": "#548235"},
+        }
+    )
+    bars.set_title(
+        {"name": "Tỷ lệ hoàn thành năm theo cán bộ, việc", "name_font": chart_font(12, True)}
+    )
+    bars.set_legend({"none": True})
+    # In a bar chart xlsxwriter's x axis is the horizontal (value) one, y the categories.
+    bars.set_x_axis(
+        {
+            "num_font": chart_font(),
+            "min": 0,
+            "max": 1,
+            "num_format": "0%",
+            "major_gridlines": {"visible": True},
+        }
+    )
+    bars.set_y_axis({"num_font": chart_font(9), "reverse": True, "crossing": "max"})
+    bars.set_size({"width": 620, "height": max(260, 70 + 26 * len(c.tasks))})
+    sheet.insert_chart(start, 3, bars)
+    print_setup(sheet)

@@ -1,0 +1,396 @@
+"""Form 02 (Mẫu số 02, the plan): its columns, labels, and the writer of a cadre's workbook.
+
+The layout follows the regulation's form: STT, Nội dung, Sản phẩm/kết quả đạt được, then the four
+"Ước tính tỷ lệ % hoàn thành" columns.  A node's own weight is typed in the column of its parent's
+level (item → Theo tháng, month → Theo quý, quarter → Theo năm, year → Theo giai đoạn) and the
+row shows the live sum of its children's weights in its own level's column, red unless 100 %.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dotpha_xl.domain.tree import Node, skeleton
+from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR
+from dotpha_xl.xlsx.contract import FORMS, cell_name, write_meta
+from dotpha_xl.xlsx.form_layout import (
+    FIRST_DATA_ROW,
+    HEADER_FIRST_ROW,
+    Column,
+    Person,
+    column_index,
+    fit_row,
+    protect_form,
+    validate_percent,
+    write_form_top,
+    write_guide,
+    write_header,
+    write_key_row,
+    write_percent_value,
+    write_signature,
+)
+from dotpha_xl.xlsx.styles import Formats, new_workbook, print_setup
+from dotpha_xl.xlsx.tenure_blocks import (
+    CarriedItem,
+    Handover,
+    write_carried_block,
+    write_handover_cell,
+    write_handover_header,
+)
+
+#: The form's columns from column B on; column A is the hidden key column.
+PLAN_COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", 6),
+    Column("content", "Nội dung", 50),
+    Column("product", "Sản phẩm/kết quả đạt được", 32),
+    Column("w_month", "Theo tháng", 11),
+    Column("w_quarter", "Theo quý", 11),
+    Column("w_year", "Theo năm", 11),
+    Column("w_period", "Theo giai đoạn (đối với việc được giao theo giai đoạn)", 15),
+)
+COLUMN_INDEX = column_index(PLAN_COLUMNS)
+WIDTH = {c.key: c.width for c in PLAN_COLUMNS}
+WEIGHT_COLUMNS = ("w_month", "w_quarter", "w_year", "w_period")
+LOCKED_COLUMNS = ("stt", "content")
+
+#: The column holding a node's own weight (its parent's level) and its children's sum.
+OWN_WEIGHT_COLUMN = {ITEM: "w_month", MONTH: "w_quarter", QUARTER: "w_year", YEAR: "w_period"}
+CHILD_SUM_COLUMN = {MONTH: "w_month", QUARTER: "w_quarter", YEAR: "w_year"}
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+ORDINAL_YEAR = ("NHẤT", "HAI", "BA", "TƯ", "NĂM", "SÁU", "BẢY", "TÁM", "CHÍN", "MƯỜI")
+ORDINAL_MONTH = ("nhất", "hai", "ba")
+SECTION_TITLES = {
+    "A": "NHỮNG VIỆC ĐƯỢC GIAO THEO NĂM (kê việc theo từng tháng/quý)",
+    "B": "NHỮNG VIỆC ĐƯỢC GIAO THEO GIAI ĐOẠN",
+}
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    """A task as the plan form needs it."""
+
+    section: str
+    number: int
+    title: str
+    start_year: int
+    end_year: int
+    basis: str = ""
+    targets: str = ""
+    carried_from: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}{self.number}"
+
+    def as_meta(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "basis": self.basis,
+            "targets": self.targets,
+            "carried_from": self.carried_from,
+        }
+
+
+@dataclass
+class _Marks:
+    """Cells of a form sheet that share one data validation or one conditional format, written
+    once for the whole sheet when its rows are done (one per cell made the files big and slow)."""
+
+    #: (row, column) of every weight input cell.
+    weights: list[tuple[int, int]] = field(default_factory=list)
+    #: (sum column, own weight column or None) -> rows of the children's sums in that column.
+    sums: dict[tuple[int, int | None], list[int]] = field(default_factory=dict)
+
+
+def row_label(node: Node, task: PlanTask) -> tuple[str, str]:
+    """The (STT, Nội dung) of a non-item row, as the form numbers and words them."""
+    key = node.key
+    level = node.level
+    if level == TASK:
+        stt = str(key.task) if key.section == "A" else ROMAN[(key.task - 1) % 10]
+        text = f"VIỆC ĐỘT PHÁ {key.task}: {task.title}"
+        if task.carried_from:
+            text += f" (chuyển tiếp từ {task.carried_from})"
+        if key.section == "B":
+            text += f" (giai đoạn {task.start_year}–{task.end_year})"
+        return stt, text
+    year = task.start_year + ((key.year or 1) - 1)
+    if level == YEAR:
+        return str(key.year), (
+            f"NĂM THỨ {ORDINAL_YEAR[(key.year - 1) % 10]} CỦA GIAI ĐOẠN (NĂM {year})"
+        )
+    if level == QUARTER:
+        stt = ROMAN[key.quarter - 1] if key.section == "A" else f"{key.year}.{key.quarter}"
+        return stt, f"Quý {ROMAN[key.quarter - 1]} năm {year}"
+    if level == MONTH:
+        month = 3 * (key.quarter - 1) + key.month
+        return str(key.month), (
+            f"Tháng thứ {ORDINAL_MONTH[key.month - 1]} trong quý (tháng {month}/{year})"
+        )
+    return "-", ""
+
+
+def section_row_key(section: str) -> str:
+    return section
+
+
+def prefilled_rows(tasks: Sequence[PlanTask], trees: dict[str, Node]) -> dict[str, list[str]]:
+    """Row key -> locked texts (STT, Nội dung) of every pre-filled row, in sheet order."""
+    rows: dict[str, list[str]] = {}
+    for section in ("A", "B"):
+        mine = [t for t in tasks if t.section == section]
+        if not mine:
+            continue
+        rows[section_row_key(section)] = [section, SECTION_TITLES[section]]
+        for task in mine:
+            for node in trees[task.key].walk():
+                if node.level != ITEM:
+                    rows[str(node.key)] = list(row_label(node, task))
+    return rows
+
+
+def build_trees(tasks: Sequence[PlanTask], items_per_month: int) -> dict[str, Node]:
+    return {
+        t.key: skeleton(t.section, t.number, t.end_year - t.start_year + 1, items_per_month)
+        for t in tasks
+    }
+
+
+def write_plan(
+    person: Person,
+    year: int,
+    tasks: Sequence[PlanTask],
+    *,
+    items_per_month: int = 3,
+    trees: dict[str, Node] | None = None,
+    extra_meta: dict[str, str] | None = None,
+    generated_at: str = "",
+    deadline: str = "",
+    handover: Handover | None = None,
+    carried: Mapping[str, Sequence[CarriedItem]] | None = None,
+) -> bytes:
+    """The cadre's form 02 workbook as bytes (deterministic for the same inputs).
+
+    ``handover`` (a successor's plan) shows each item's completion at the handover and locks the
+    items done by then; ``carried`` maps a carried task's key to its unfinished items, listed in a
+    locked block above its tree (``workbook/tenure_blocks.py``)."""
+    tasks = sorted(tasks, key=lambda t: (t.section, t.number))
+    trees = trees or build_trees(tasks, items_per_month)
+    buffer = io.BytesIO()
+    book = new_workbook(buffer, in_memory=True)
+    fmt = Formats(book)
+    sheet = book.add_worksheet(FORMS["plan"][0])
+    guide = book.add_worksheet("Hướng dẫn")
+    _write_form(book, sheet, fmt, person, year, tasks, trees, handover, carried or {})
+    _write_guide(guide, fmt, year, deadline)
+    meta = {
+        "form": "plan",
+        "form_version": FORMS["plan"][1],
+        "cadre_id": person.cadre_id,
+        "full_name": person.full_name,
+        "position": person.position,
+        "unit": person.unit,
+        "year": str(year),
+        "generated_at": generated_at,
+        **(extra_meta or {}),
+    }
+    prefilled = {
+        "cadre_id": person.cadre_id,
+        "year": year,
+        "tasks": [t.as_meta() for t in tasks],
+        "rows": prefilled_rows(tasks, trees),
+    }
+    for node in (n for t in tasks for n in trees[t.key].walk()):
+        if handover is not None and handover.locked(node):
+            prefilled["rows"][str(node.key)] = ["-", node.content]
+    write_meta(book, meta, prefilled)
+    sheet.activate()
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_form(
+    book: Any,
+    sheet: Any,
+    fmt: Formats,
+    person: Person,
+    year: int,
+    tasks: Sequence[PlanTask],
+    trees: dict[str, Node],
+    handover: Handover | None = None,
+    carried: Mapping[str, Sequence[CarriedItem]] | None = None,
+) -> None:
+    last = len(PLAN_COLUMNS)
+    title = f"KẾ HOẠCH THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ, ĐỔI MỚI NĂM {year}"
+    if any(t.section == "B" for t in tasks):
+        title += ", GIAI ĐOẠN"
+    write_form_top(sheet, fmt, PLAN_COLUMNS, form_label="Mẫu số 02", title=title, person=person)
+    percent_group = "Ước tính tỷ lệ % hoàn thành công việc so với tổng thể công việc chung"
+    write_header(sheet, fmt, PLAN_COLUMNS, [("w_month", "w_period", percent_group)])
+    write_key_row(sheet, fmt, PLAN_COLUMNS)
+    if handover is not None:
+        write_handover_header(sheet, fmt, last + 1, HEADER_FIRST_ROW, handover.on)
+    marks = _Marks()
+    row = FIRST_DATA_ROW
+    for section in ("A", "B"):
+        mine = [t for t in tasks if t.section == section]
+        if not mine:
+            continue
+        sheet.write_string(row, 0, section_row_key(section), fmt["key"])
+        sheet.write_string(row, 1, section, fmt["cell_section"])
+        sheet.merge_range(row, 2, row, last, SECTION_TITLES[section], fmt["cell_section"])
+        row += 1
+        for task in mine:
+            if carried and task.key in carried:
+                items = carried[task.key]
+                row = write_carried_block(sheet, fmt, row, last, task.key, task.carried_from, items)
+            row = _write_task(book, sheet, fmt, task, trees[task.key], row, marks, handover)
+    _write_marks(sheet, fmt, marks)
+    write_signature(sheet, fmt, row + 1, 5, last, person.full_name)
+    print_setup(sheet, landscape=True, repeat_rows=(HEADER_FIRST_ROW, HEADER_FIRST_ROW + 2))
+    protect_form(sheet)
+
+
+def _write_task(
+    book: Any,
+    sheet: Any,
+    fmt: Formats,
+    task: PlanTask,
+    root: Node,
+    row: int,
+    marks: _Marks,
+    handover: Handover | None = None,
+) -> int:
+    """Write one task's rows from ``row``; return the next free row.  The weight cells'
+    validation and the sums' highlighting are left in ``marks`` for ``_write_marks``."""
+    nodes = [(str(node.key), node) for node in root.walk()]
+    rows = {key: row + offset for offset, (key, _) in enumerate(nodes)}
+    col = COLUMN_INDEX
+    for key, node in nodes:
+        r = rows[key]
+        sheet.write_string(r, 0, key, fmt["key"])
+        level = node.level
+        locked = handover is not None and handover.locked(node)
+        if handover is not None:
+            write_handover_cell(sheet, fmt, r, len(PLAN_COLUMNS) + 1, node, handover)
+        if level == ITEM:
+            text_fmt = fmt["cell" if locked else "input"]
+            sheet.write_string(r, col["stt"], "-", fmt["cell_center"])
+            sheet.write_string(r, col["content"], node.content, text_fmt)
+            sheet.write_string(r, col["product"], node.product, text_fmt)
+            if node.content or node.product:  # a blank item keeps the default height
+                fit_row(
+                    sheet, r, [(node.content, WIDTH["content"]), (node.product, WIDTH["product"])]
+                )
+        else:
+            stt, text = row_label(node, task)
+            bold = "cell_bold" if level in (TASK, YEAR, QUARTER) else "cell"
+            sheet.write_string(r, col["stt"], stt, fmt["cell_center"])
+            sheet.write_string(r, col["content"], text, fmt[bold])
+            product = task.targets if level == TASK else ""
+            sheet.write_string(r, col["product"], product, fmt["cell"])
+            fit_row(sheet, r, [(text, WIDTH["content"]), (product, WIDTH["product"])])
+        own = OWN_WEIGHT_COLUMN.get(level)
+        sum_col = CHILD_SUM_COLUMN.get(level) or ("w_year" if task.section == "A" else "w_period")
+        for name in WEIGHT_COLUMNS:
+            c = col[name]
+            if name == own and locked:
+                sheet.write_number(r, c, float((node.weight or 0) / 100), fmt["percent"])
+            elif name == own:
+                write_percent_value(sheet, fmt, r, c, node.weight)
+                marks.weights.append((r, c))
+            elif level != ITEM and name == sum_col:
+                _write_child_sum(sheet, fmt, node, rows, r, c, own, marks)
+            else:
+                sheet.write_blank(r, c, None, fmt["cell"])
+    return row + len(rows)
+
+
+def _write_child_sum(
+    sheet: Any,
+    fmt: Formats,
+    node: Node,
+    rows: dict[str, int],
+    r: int,
+    c: int,
+    own: str | None,
+    marks: _Marks,
+) -> None:
+    """The live sum of the children's weights, red unless 100 % (when the node counts)."""
+    child_col = OWN_WEIGHT_COLUMN[node.children[0].level] if node.children else None
+    if child_col is None:
+        sheet.write_blank(r, c, None, fmt["percent_bold"])
+        return
+    cc = COLUMN_INDEX[child_col]
+    child_rows = [rows[str(ch.key)] for ch in node.children]
+    if node.children[0].level == ITEM:
+        formula = f"=SUM({cell_name(child_rows[0], cc)}:{cell_name(child_rows[-1], cc)})"
+    else:
+        formula = "=" + "+".join(cell_name(cr, cc) for cr in child_rows)
+    known = [ch.weight for ch in node.children]
+    value = float(sum(known) / 100) if all(w is not None for w in known) else 0
+    sheet.write_formula(r, c, formula, fmt["percent_bold"], value)
+    own_col = None if own is None else COLUMN_INDEX[own]
+    marks.sums.setdefault((c, own_col), []).append(r)
+
+
+def _write_marks(sheet: Any, fmt: Formats, marks: _Marks) -> None:
+    """One validation over every weight cell; one conditional format per (sum column, own weight
+    column) over its sum cells, the sum red unless 100 % (when the node's own weight is > 0).
+
+    The formula is relative to the first (topmost) cell of its one-column range, which is also
+    the range's top-left corner, so every reader applies it to each cell alike."""
+    validate_percent(
+        sheet,
+        marks.weights,
+        title="Tỷ trọng (%)",
+        message="Nhập tỷ lệ % so với mục cha, từ 0% đến 100% (ví dụ 25%).",
+        error="Tỷ lệ phải từ 0% đến 100%. Ví dụ: 25% hoặc 25,5%.",
+    )
+    for (c, own_col), sum_rows in marks.sums.items():
+        sum_rows = sorted(sum_rows)
+        r = sum_rows[0]
+        this = cell_name(r, c)
+        if own_col is None:
+            condition = f"=ABS({this}-1)>0.0001"
+        else:
+            condition = f"=AND(N({cell_name(r, own_col)})>0,ABS({this}-1)>0.0001)"
+        options = {"type": "formula", "criteria": condition, "format": fmt["error_fill"]}
+        if len(sum_rows) > 1:
+            options["multi_range"] = " ".join(cell_name(sr, c) for sr in sum_rows)
+        sheet.conditional_format(r, c, r, c, options)
+
+
+GUIDE = (
+    "HƯỚNG DẪN LẬP KẾ HOẠCH THỰC HIỆN VIỆC ĐỘT PHÁ, ĐỔI MỚI NĂM {year} (MẪU SỐ 02)",
+    "",
+    "1. Chỉ nhập vào các ô nền vàng; các ô khác đã được khoá để giữ đúng cấu trúc biểu mẫu.",
+    "2. Mỗi việc được chia theo quý (việc theo giai đoạn: theo năm, rồi theo quý), mỗi quý chia "
+    "theo 3 tháng, mỗi tháng kê các nội dung công việc phải thực hiện.",
+    "3. Tỷ trọng: ghi tỷ lệ % của mỗi mục so với mục cha của nó. Nội dung công việc ghi ở cột "
+    "'Theo tháng' (tỷ lệ so với tháng); tháng ghi ở cột 'Theo quý'; quý ghi ở cột 'Theo năm'; "
+    "năm của giai đoạn ghi ở cột 'Theo giai đoạn'.",
+    "4. Tổng tỷ trọng các mục con của một mục phải bằng 100%. Ô tổng tự động cộng và chuyển sang "
+    "màu đỏ khi tổng chưa bằng 100%.",
+    "5. Tỷ lệ được nhập như 25% hoặc 25,5%. Tỷ trọng quý 25%, tháng 20% - 60% - 20% được điền sẵn "
+    "theo ví dụ của Quy định; đồng chí có thể sửa cho phù hợp.",
+    "6. Mỗi tháng có sẵn vài dòng nội dung công việc; dòng không dùng thì để trống. Cần thêm "
+    "dòng: chọn một dòng nội dung công việc của tháng đó và chèn dòng (Insert row) ngay bên dưới.",
+    "7. Tháng hoặc quý không có việc: đặt tỷ trọng 0% và để trống các dòng bên dưới.",
+    "8. Mỗi nội dung công việc có tỷ trọng phải ghi rõ nội dung và sản phẩm/kết quả dự kiến.",
+    "9. Không xoá, không đổi tên trang, không sửa cột và dòng ẩn: hệ thống dùng chúng để đọc "
+    "lại kế hoạch và chỉ ra chính xác ô cần sửa.",
+    "10. Lưu tệp ở dạng Excel (.xlsx) và gửi Ban Tổ chức Tỉnh ủy (đồng gửi cơ quan thẩm định) "
+    "trước ngày {deadline}.",
+)
+
+
+def _write_guide(sheet: Any, fmt: Formats, year: int, deadline: str) -> None:
+    write_guide(sheet, fmt, [line.format(year=year, deadline=deadline) for line in GUIDE])

@@ -1,0 +1,320 @@
+"""Plans (form 02): read a filled workbook back, check it, and generate the cadres' templates.
+
+Reading goes: contract (``read_form``) → a long DataFrame of the sheet's rows → pandera schema
+(cell rules) → the core's tree checks (sums, items) → problems at cells, and checked trees that
+reports and consolidation build on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
+from dotpha_xl.kernel.keys import ITEM, MONTH, NodeKey, parse_key
+from dotpha_xl.kernel.problems import Problem, has_errors, problem
+from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.kernel.text import PercentError, as_text, parse_percent
+from dotpha_xl.xlsx.contract import (
+    FormSheet,
+    ReadOutcome,
+    Source,
+    check_meta,
+    check_prefilled,
+    read_form,
+)
+from dotpha_xl.xlsx.plan_form import (
+    CHILD_SUM_COLUMN,
+    LOCKED_COLUMNS,
+    OWN_WEIGHT_COLUMN,
+    SECTION_TITLES,
+)
+from dotpha_xl.xlsx.schemas import PlanRowsSchema, validate_frame
+from dotpha_xl.xlsx.tenure_blocks import CARRIED_ROW_PREFIX
+from dotpha_xl.xlsx.user_text import user_text
+
+
+@dataclass
+class TaskPlan:
+    """One task of a valid (or partly valid) plan: its checked tree and where its rows are."""
+
+    key: str
+    title: str
+    start_year: int
+    end_year: int
+    basis: str
+    targets: str
+    root: Node
+    carried_from: str = ""
+
+    @property
+    def section(self) -> str:
+        return self.key[0]
+
+
+@dataclass
+class PlanFile(ReadOutcome):
+    file: str
+    path: str
+    meta: dict[str, str]
+    tasks: dict[str, TaskPlan] = field(default_factory=dict)
+    frame: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    digest: str = ""
+    sha256: str = ""  # of the file's bytes, for the intake ledger
+    size: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+def read_plan(
+    source: Source,
+    settings: Settings,
+    *,
+    name: str | None = None,
+    expected: dict[str, str] | None = None,
+) -> PlanFile:
+    """Read and check one filled plan; every problem names its file, sheet and cell."""
+    sheet = read_form(source, "plan", name=name)
+    plan = PlanFile(
+        file=sheet.file,
+        path=str(source) if isinstance(source, (str, Path)) else sheet.file,
+        meta=sheet.meta,
+        problems=list(sheet.problems),
+        digest=sheet.meta.get("digest", ""),
+        sha256=sheet.sha256,
+        size=sheet.size,
+    )
+    if has_errors(plan.problems) or sheet.prefilled is None:
+        return plan
+    plan.problems += check_meta(sheet, expected or {})
+    plan.problems += check_prefilled(sheet, LOCKED_COLUMNS, sheet.prefilled["rows"])
+    frame, cell_problems = plan_frame(sheet)
+    plan.frame = frame
+    plan.problems += cell_problems
+    plan.problems += validate_frame(frame, PlanRowsSchema)
+    plan.tasks, tree_problems = _check_trees(sheet, frame, settings)
+    plan.problems += _dedupe(tree_problems, plan.problems)
+    return plan
+
+
+def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
+    """The sheet's keyed rows as a long DataFrame; unreadable cells become problems.
+
+    A row without a key under a month is a new item of that month (the cadre inserted it).
+    """
+    problems: list[Problem] = []
+    records: list[dict[str, Any]] = []
+    month: NodeKey | None = None
+    next_item: dict[NodeKey, int] = {}
+    keys_in_sheet = {r.key for r in sheet.rows}
+    table_end = max((r.index for r in sheet.rows if r.key), default=-1)
+    previous = -1  # the sheet row of the last data row taken
+    for row in sheet.rows:
+        key_text = row.key
+        if key_text in SECTION_TITLES or key_text.startswith(CARRIED_ROW_PREFIX):
+            month = None
+            continue
+        inserted = False
+        if not key_text:
+            if row.is_blank(("content", "product", "w_month")):
+                continue
+            if row.index > table_end and row.index != previous + 1:
+                # Below the table and not joined to its last row: a stray value, not an item.
+                column = next(
+                    c
+                    for c in ("content", "product", "w_month")
+                    if row.values.get(c) not in (None, "")
+                )
+                problems.append(
+                    problem("stray_value", value=as_text(row.values.get(column))).at(
+                        file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, column)
+                    )
+                )
+                continue
+            if month is None:
+                problems.append(
+                    problem("row_outside_month").at(
+                        file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, "content")
+                    )
+                )
+                continue
+            index = next_item.get(month, 0) + 1
+            while str(month.child(index)) in keys_in_sheet:
+                index += 1
+            key = month.child(index)
+            next_item[month] = index
+            inserted = True
+        else:
+            try:
+                key = parse_key(key_text)
+            except ValueError:
+                problems.append(
+                    problem("unknown_key", value=key_text, node=key_text).at(
+                        file=sheet.file, sheet=sheet.sheet, cell=f"A{row.index + 1}"
+                    )
+                )
+                continue
+        previous = row.index
+        level = key.level
+        if level == MONTH:
+            month = key
+        elif level == ITEM and not inserted:
+            month = key.parent()
+            next_item[month] = max(next_item.get(month, 0), key.item or 0)
+        elif level != ITEM:
+            month = None
+        weight_column = OWN_WEIGHT_COLUMN.get(level)
+        weight: Fraction | None = None
+        bad_weight = False
+        if weight_column:
+            try:
+                weight = parse_percent(row.values.get(weight_column))
+            except PercentError as exc:
+                bad_weight = True
+                problems.append(
+                    problem(exc.code, value=as_text(exc.value), node=str(key)).at(
+                        file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, weight_column)
+                    )
+                )
+        records.append(
+            {
+                "file": sheet.file,
+                "sheet": sheet.sheet,
+                "row": row.index,
+                "key": str(key),
+                "level": level,
+                "task_key": key.task_key,
+                "inserted": inserted,
+                "content": _typed(sheet, row, "content", problems),
+                "product": _typed(sheet, row, "product", problems),
+                "weight": weight,
+                "bad_weight": bad_weight,
+                "key_cell": f"A{row.index + 1}",
+                "content_cell": sheet.cell(row, "content"),
+                "product_cell": sheet.cell(row, "product"),
+                "weight_cell": sheet.cell(row, weight_column) if weight_column else "",
+                "sum_cell": _sum_cell(sheet, row.index, level, key.section),
+            }
+        )
+    columns = [
+        "file", "sheet", "row", "key", "level", "task_key", "inserted", "content", "product",
+        "weight", "bad_weight", "key_cell", "content_cell", "product_cell", "weight_cell",
+        "sum_cell",
+    ]  # fmt: skip
+    return pd.DataFrame.from_records(records, columns=columns), problems
+
+
+def _typed(sheet: FormSheet, row: Any, column: str, problems: list[Problem]) -> str:
+    """A text cell typed by the cadre, through the text hook (NFC, TCVN3/VNI)."""
+    cell = sheet.cell(row, column) if column in sheet.columns else ""
+    return user_text(
+        row.values.get(column), problems, file=sheet.file, sheet=sheet.sheet, cell=cell
+    )
+
+
+def _sum_cell(sheet: FormSheet, index: int, level: str, section: str) -> str:
+    column = CHILD_SUM_COLUMN.get(level) or ("w_year" if section == "A" else "w_period")
+    if level == ITEM or column not in sheet.columns:
+        return ""
+    return sheet.cell(index, column)
+
+
+def _check_trees(
+    sheet: FormSheet, frame: pd.DataFrame, settings: Settings
+) -> tuple[dict[str, TaskPlan], list[Problem]]:
+    """Build each task's tree from the frame and run the core's structure checks."""
+    problems: list[Problem] = []
+    tasks: dict[str, TaskPlan] = {}
+    if frame.empty:
+        return tasks, problems
+    cells = frame.set_index("key")
+    bad_weight = set(frame.loc[frame["bad_weight"], "key"])
+    rows = (
+        PlanRow(r.key, r.weight, r.content, r.product)
+        for r in frame.itertuples(index=False)
+        if r.key not in bad_weight
+    )
+    roots, build_problems = build_tree(rows)
+    for p in build_problems:
+        problems.append(p.at(file=sheet.file, sheet=sheet.sheet, cell=_cell_for(cells, p)))
+    for meta in sheet.prefilled["tasks"]:
+        key = meta["key"]
+        root = roots.get(key)
+        if root is None:
+            continue
+        clean, tree_problems = check_tree(root, settings.weight_tolerance)
+        for p in tree_problems:
+            if _under(p.node, bad_weight):
+                continue
+            problems.append(p.at(file=sheet.file, sheet=sheet.sheet, cell=_cell_for(cells, p)))
+        tasks[key] = TaskPlan(
+            key=key,
+            title=meta["title"],
+            start_year=int(meta["start_year"]),
+            end_year=int(meta["end_year"]),
+            basis=meta.get("basis", ""),
+            targets=meta.get("targets", ""),
+            carried_from=meta.get("carried_from", ""),
+            root=clean,
+        )
+    return tasks, problems
+
+
+def _under(node: str, keys: set[str]) -> bool:
+    """Whether ``node`` is one of ``keys`` or a parent of one (its sum is then unknown)."""
+    return any(k == node or k.startswith(node + ".") for k in keys)
+
+
+CELL_OF_CODE = {
+    "weight_out_of_range": "weight_cell",
+    "weight_missing": "weight_cell",
+    "weight_sum_not_100": "sum_cell",
+    "node_without_items": "content_cell",
+    "item_without_content": "content_cell",
+    "unknown_key": "key_cell",
+    "duplicate_key": "key_cell",
+}
+
+
+def _cell_for(cells: pd.DataFrame, p: Problem) -> str:
+    column = CELL_OF_CODE.get(p.code, "content_cell")
+    if p.node not in cells.index:
+        return ""
+    found = cells.loc[p.node, column]
+    if isinstance(found, pd.Series):  # a duplicated key: point at its last row
+        found = found.iloc[-1]
+    return str(found or cells.loc[p.node, "content_cell"])
+
+
+def _dedupe(new: list[Problem], existing: list[Problem]) -> list[Problem]:
+    seen = {(p.code, p.file, p.cell) for p in existing}
+    out = []
+    for p in new:
+        if (p.code, p.file, p.cell) not in seen:
+            seen.add((p.code, p.file, p.cell))
+            out.append(p)
+    return out
+
+
+def read_plans(
+    paths: Iterable[Path], settings: Settings, expected: dict[str, dict[str, str]] | None = None
+) -> list[PlanFile]:
+    """Read every plan of a batch; one bad file never stops the others."""
+    return [read_plan(p, settings, expected=(expected or {}).get(str(p))) for p in paths]
+
+
+def latest_valid_plans(plans: Sequence[PlanFile]) -> dict[str, PlanFile]:
+    """Cadre id -> their valid plan (the last one listed wins when several are given)."""
+    out: dict[str, PlanFile] = {}
+    for plan in plans:
+        if plan.ok and plan.cadre_id:
+            out[plan.cadre_id] = plan
+    return out

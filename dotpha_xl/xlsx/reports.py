@@ -1,0 +1,334 @@
+"""Reports (form 03): generate them from valid plans, read filled ones back, check them, and
+evaluate every task with the core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dotpha_xl.domain.evaluate import TaskResult, evaluate_task
+from dotpha_xl.domain.periods import ReportPeriod, parse_period
+from dotpha_xl.domain.rollup import expected_completions
+from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
+from dotpha_xl.kernel.keys import ITEM, parse_key
+from dotpha_xl.kernel.problems import Problem, has_errors, problem
+from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_percent, parse_rating
+from dotpha_xl.records.items import ItemRow
+from dotpha_xl.store.files import expand_inputs
+from dotpha_xl.xlsx.contract import ReadOutcome, Source, check_meta, check_prefilled, read_form
+from dotpha_xl.xlsx.form_layout import Person
+from dotpha_xl.xlsx.plan_form import PlanTask
+from dotpha_xl.xlsx.plans import PlanFile, TaskPlan, read_plan
+from dotpha_xl.xlsx.report_form import (
+    LOCKED_COLUMNS,
+    ReportInputs,
+    self_rating_rows,
+)
+from dotpha_xl.xlsx.schemas import ReportRowsSchema, validate_frame
+from dotpha_xl.xlsx.user_text import user_text
+
+
+@dataclass
+class ReportFile(ReadOutcome):
+    """A filled report read back: what the cadre typed, the plan it was built on, problems."""
+
+    file: str
+    path: str
+    meta: dict[str, str]
+    tasks: dict[str, TaskPlan] = field(default_factory=dict)
+    completions: dict[str, Fraction] = field(default_factory=dict)
+    actual_products: dict[str, str] = field(default_factory=dict)
+    force_majeure: dict[str, str] = field(default_factory=dict)  # item key -> reason
+    self_ratings: dict[str, str] = field(default_factory=dict)  # row key -> level code
+    shortfall_reasons: dict[str, str] = field(default_factory=dict)
+    narratives: dict[str, str] = field(default_factory=dict)
+    frame: pd.DataFrame | None = None
+    records: list[dict[str, Any]] | None = None  # the rows of ``frame`` when not yet made
+    problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes, for the intake ledger
+    size: int = 0
+
+    def inputs(self) -> ReportInputs:
+        return ReportInputs(
+            dict(self.completions), dict(self.actual_products), dict(self.force_majeure)
+        )
+
+
+def plan_task(task: TaskPlan) -> PlanTask:
+    return PlanTask(
+        section=task.section,
+        number=int(task.key[1:]),
+        title=task.title,
+        start_year=task.start_year,
+        end_year=task.end_year,
+        basis=task.basis,
+        targets=task.targets,
+        carried_from=task.carried_from,
+    )
+
+
+def person_from_meta(meta: dict[str, str]) -> Person:
+    return Person(
+        meta.get("cadre_id", ""),
+        meta.get("full_name", ""),
+        meta.get("position", ""),
+        meta.get("unit", ""),
+    )
+
+
+def latest_reports(folder: Path, settings: Settings) -> dict[str, ReportFile]:
+    """Cadre id -> their latest valid report in ``folder`` (by period end, then file time)."""
+    best: dict[str, tuple[tuple, ReportFile]] = {}
+    for path in expand_inputs([folder]):
+        report = read_report(path, settings)
+        if not report.ok:
+            continue
+        try:
+            end = parse_period(report.period_code).end
+        except ValueError:
+            continue
+        rank = (end, path.stat().st_mtime)
+        if report.cadre_id not in best or rank > best[report.cadre_id][0]:
+            best[report.cadre_id] = (rank, report)
+    return {cadre: report for cadre, (_, report) in best.items()}
+
+
+def read_report(
+    source: Source,
+    settings: Settings,
+    *,
+    name: str | None = None,
+    expected: dict[str, str] | None = None,
+    validate: bool = True,
+) -> ReportFile:
+    """Read and check one filled report; the plan it carries is rebuilt and checked too.
+
+    ``validate=False`` leaves the pandera check of ``frame`` to the caller (a batch validates
+    all its frames at once, see ``pipeline/batch.py``)."""
+    sheet = read_form(source, "report", name=name)
+    report = ReportFile(
+        file=sheet.file,
+        path=str(source) if isinstance(source, (str, Path)) else sheet.file,
+        meta=sheet.meta,
+        problems=list(sheet.problems),
+        sha256=sheet.sha256,
+        size=sheet.size,
+    )
+    if has_errors(report.problems) or sheet.prefilled is None:
+        return report
+    report.problems += check_meta(sheet, expected or {})
+    prefilled = sheet.prefilled
+    report.problems += check_prefilled(sheet, LOCKED_COLUMNS, prefilled["rows"])
+    report.tasks = _plan_of(prefilled, settings)
+    try:
+        period = parse_period(report.period_code)
+    except ValueError:
+        report.problems.append(problem("meta_tampered").at(file=sheet.file, sheet="_meta"))
+        return report
+    rated: set[str] = set()
+    item_keys: set[str] = set()
+    for task in report.tasks.values():
+        rated.update(self_rating_rows(plan_task(task), task.root, period))
+        item_keys.update(str(i.key) for i in task.root.items())
+    records = []
+    due_items = _due_items(report.tasks, period)
+
+    def at(row, column: str) -> dict[str, str]:
+        return {"file": sheet.file, "sheet": sheet.sheet, "cell": sheet.cell(row, column)}
+
+    def typed(row, column: str) -> str:
+        """A text cell typed by the cadre, through the text hook (NFC, TCVN3/VNI)."""
+        cell = sheet.cell(row, column) if column in sheet.columns else ""
+        return user_text(
+            row.values.get(column), report.problems, file=sheet.file, sheet=sheet.sheet, cell=cell
+        )
+
+    for row in sheet.rows:
+        key = row.key
+        if key.startswith("note."):
+            report.narratives[key] = typed(row, "product")
+            continue
+        if key in rated:
+            try:
+                level = parse_rating(row.values.get("self_rating"))
+            except ValueError:
+                report.problems.append(
+                    problem(
+                        "rating_unreadable", value=as_text(row.values.get("self_rating")), node=key
+                    ).at(**at(row, "self_rating"))
+                )
+                level = None
+            if level:
+                report.self_ratings[key] = level
+            reason = typed(row, "shortfall_reason")
+            if reason:
+                report.shortfall_reasons[key] = reason
+        if key not in item_keys:
+            continue
+        try:
+            done = parse_percent(row.values.get("completion"))
+        except PercentError as exc:
+            code = "completion_out_of_range" if exc.code == "percent_out_of_range" else exc.code
+            report.problems.append(
+                problem(code, value=as_text(exc.value), node=key).at(**at(row, "completion"))
+            )
+            done = None
+        if done is None and key in due_items and not row.values.get("completion"):
+            report.problems.append(
+                problem("completion_missing", node=key).at(**at(row, "completion"))
+            )
+        try:
+            fm = parse_flag(row.values.get("force_majeure"))
+        except ValueError:
+            report.problems.append(
+                problem(
+                    "force_majeure_unreadable",
+                    value=as_text(row.values.get("force_majeure")),
+                    node=key,
+                ).at(**at(row, "force_majeure"))
+            )
+            fm = False
+        fm_reason = typed(row, "fm_reason")
+        if fm:
+            if not fm_reason:
+                report.problems.append(
+                    problem("force_majeure_without_reason", node=key).at(**at(row, "fm_reason"))
+                )
+            report.force_majeure[key] = fm_reason
+        if done is not None:
+            report.completions[key] = done
+        actual = typed(row, "actual_product")
+        if actual:
+            report.actual_products[key] = actual
+        records.append(
+            {
+                "file": sheet.file,
+                "sheet": sheet.sheet,
+                "key": key,
+                "completion": done,
+                "completion_cell": sheet.cell(row, "completion"),
+            }
+        )
+    if validate:
+        report.frame = report_rows_frame(records)
+        report.problems += validate_frame(report.frame, ReportRowsSchema)
+    else:
+        report.records = records  # the caller validates many files' rows at once
+    return report
+
+
+REPORT_ROW_COLUMNS = ["file", "sheet", "key", "completion", "completion_cell"]
+
+
+def report_rows_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The frame ``ReportRowsSchema`` validates, from the rows of one or many reports."""
+    return pd.DataFrame.from_records(records, columns=REPORT_ROW_COLUMNS)
+
+
+#: Weight texts of the sealed plans ("25", "3333/100") repeat across reports: parse each once.
+_weight = lru_cache(maxsize=4096, typed=True)(Fraction)
+
+
+def _plan_of(prefilled: dict, settings: Settings) -> dict[str, TaskPlan]:
+    """The plan sealed in the report's ``_meta``, rebuilt and checked with the core."""
+    rows = [
+        PlanRow(key, _weight(w) if w else None, content, product)
+        for key, (w, content, product) in prefilled["tree"].items()
+    ]
+    roots, _ = build_tree(rows)
+    out: dict[str, TaskPlan] = {}
+    for meta in prefilled["tasks"]:
+        root = roots.get(meta["key"])
+        if root is None:
+            continue
+        clean, _ = check_tree(root, settings.weight_tolerance)
+        out[meta["key"]] = TaskPlan(
+            key=meta["key"],
+            title=meta["title"],
+            start_year=int(meta["start_year"]),
+            end_year=int(meta["end_year"]),
+            basis=meta.get("basis", ""),
+            targets=meta.get("targets", ""),
+            carried_from=meta.get("carried_from", ""),
+            root=clean,
+        )
+    return out
+
+
+def _due_items(tasks: dict[str, TaskPlan], period: ReportPeriod) -> set[str]:
+    """Items whose month has ended by the period's end: their completion must be given."""
+    due: set[str] = set()
+    for task in tasks.values():
+        expected = expected_completions(task.root, period.end, task.start_year)
+        due.update(k for k, v in expected.items() if v)
+    return due
+
+
+def evaluate_report(report: ReportFile, settings: Settings) -> dict[str, TaskResult]:
+    """Every task of a report, evaluated exactly from its items."""
+    period = parse_period(report.period_code)
+    out: dict[str, TaskResult] = {}
+    for key, task in report.tasks.items():
+        rated = self_rating_rows(plan_task(task), task.root, period)
+        # The self-rating that counts: the whole period's in the final year, else the year's.
+        whole = task.section == "B" and period.kind == "year" and period.year == task.end_year
+        rating_row = (
+            key if (whole or task.section == "A") else (rated[1] if len(rated) > 1 else key)
+        )
+        out[key] = evaluate_task(
+            task.root,
+            task.start_year,
+            task.end_year,
+            period,
+            report.completions,
+            set(report.force_majeure),
+            report.self_ratings.get(rating_row),
+            settings.thresholds,
+        )
+    return out
+
+
+def items_of(root: Node) -> list[Node]:
+    return [n for n in root.walk() if n.level == ITEM]
+
+
+__all__ = [
+    "ReportFile",
+    "evaluate_report",
+    "items_of",
+    "latest_reports",
+    "parse_key",
+    "read_report",
+]
+
+
+def read_reports(paths: Sequence[Path], settings: Settings) -> list[ReportFile]:
+    return [read_report(p, settings) for p in paths]
+
+
+def plan_files(plans_dir: Path, settings: Settings) -> list[PlanFile]:
+    return [read_plan(p, settings) for p in expand_inputs([plans_dir])]
+
+
+def item_rows(report: ReportFile, root: Node) -> list[ItemRow]:
+    """Every item of a task as the report gives it (content and plan, what the cadre typed)."""
+    return [
+        ItemRow(
+            key=str(node.key),
+            content=node.content,
+            product=node.product,
+            weight=node.weight,
+            actual_product=report.actual_products.get(str(node.key), ""),
+            completion=report.completions.get(str(node.key)),
+            force_majeure=str(node.key) in report.force_majeure,
+            fm_reason=report.force_majeure.get(str(node.key), ""),
+        )
+        for node in root.items()
+    ]

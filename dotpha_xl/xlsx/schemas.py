@@ -1,0 +1,123 @@
+"""pandera schemas of the long frames the readers produce, and the mapping of their failures back
+to problems at cells.
+
+A reader turns every workbook into rows of one long DataFrame (one row per sheet row) that keeps,
+for every checked column, the A1 address of the cell it came from (``<column>_cell``).  The schema
+is validated lazily, so one pass reports every failure; each failure case becomes a ``Problem``
+at its file, sheet and cell, with the check's name as its code.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from dotpha_xl.kernel.keys import LEVELS
+from dotpha_xl.kernel.problems import Problem, problem
+
+KEY_PATTERN = r"^[AB][1-9]\d*(\.Y[1-9]\d*)?(\.Q[1-4](\.M[1-3](\.I[1-9]\d*)?)?)?$"
+
+
+def _in_percent_range(value: object) -> bool:
+    return value is None or (isinstance(value, Fraction) and 0 <= value <= 100)
+
+
+class PlanRowsSchema(pa.DataFrameModel):
+    """One row per keyed row of a plan sheet."""
+
+    file: str
+    sheet: str
+    key: str = pa.Field(str_matches=KEY_PATTERN)
+    level: str = pa.Field(isin=list(LEVELS))
+    content: str
+    product: str
+    weight: object = pa.Field(nullable=True)
+
+    @pa.check("weight", name="weight_out_of_range", element_wise=True)
+    def weight_in_range(cls, value: object) -> bool:
+        return _in_percent_range(value)
+
+    @pa.dataframe_check(name="item_without_content")
+    def item_has_content(cls, df: pd.DataFrame) -> pd.Series:
+        weighted = df["weight"].map(lambda w: w is not None and w > 0)
+        return ~((df["level"] == "item") & weighted & (df["content"].str.strip() == ""))
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+class ReportRowsSchema(pa.DataFrameModel):
+    """One row per item row of a report sheet."""
+
+    file: str
+    sheet: str
+    key: str = pa.Field(str_matches=KEY_PATTERN)
+    completion: object = pa.Field(nullable=True)
+
+    @pa.check("completion", name="completion_out_of_range", element_wise=True)
+    def completion_in_range(cls, value: object) -> bool:
+        return _in_percent_range(value)
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+#: The cell column each check points at (a dataframe-wide check names one column).
+CHECK_COLUMN = {"item_without_content": "content"}
+
+
+def validate_frame(frame: pd.DataFrame, schema: type[pa.DataFrameModel]) -> list[Problem]:
+    """Validate lazily; every failure case becomes a problem at its cell."""
+    if frame.empty:
+        return []
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        return _to_problems(frame, errors.failure_cases)
+    return []
+
+
+def _to_problems(frame: pd.DataFrame, failures: pd.DataFrame) -> list[Problem]:
+    out: list[Problem] = []
+    seen: set[tuple[str, int, str]] = set()
+    for case in failures.itertuples(index=False):
+        check = str(case.check)
+        index = case.index
+        if index is None or pd.isna(index):
+            continue
+        column = CHECK_COLUMN.get(check) or (str(case.column) if case.column else "")
+        code = _code_of(check, column)
+        if (code, int(index), column) in seen:
+            continue
+        seen.add((code, int(index), column))
+        row = frame.loc[index]
+        cell_column = f"{column}_cell"
+        cell = row[cell_column] if cell_column in frame.columns else ""
+        value = row[column] if column in frame.columns else case.failure_case
+        out.append(
+            problem(code, value=_show(value), node=str(row.get("key", ""))).at(
+                file=row["file"], sheet=row["sheet"], cell=cell
+            )
+        )
+    return out
+
+
+def _code_of(check: str, column: str) -> str:
+    if check.startswith("str_matches"):
+        return "unknown_key"
+    if check.startswith("isin"):
+        return "unknown_key"
+    return check
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Fraction):
+        from dotpha_xl.kernel.text import format_percent
+
+        return format_percent(value)
+    return "" if value is None else str(value)
