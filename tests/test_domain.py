@@ -1,4 +1,5 @@
-"""The arithmetic first and hardest: DOMAIN.md's worked example, layouts, thresholds, properties."""
+"""The arithmetic first and hardest: the worked example (docs/regulation.md), layouts,
+thresholds, properties."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def all_items(root, value):
     return {str(i.key): F(value) for i in root.items()}
 
 
-# --- DOMAIN.md's worked example, figure by figure ---------------------------------------------
+# --- The worked example of docs/regulation.md, figure by figure ------------------------------
 
 
 def worked_example_completions():

@@ -1,5 +1,5 @@
-"""Tenure events end to end through the CLI: DOMAIN.md's handover example, the carry-over, the
-notices at each unit, and each cadre's own deadlines."""
+"""Tenure events end to end through the CLI: the handover example of docs/regulation.md, the
+carry-over, the notices at each unit, and each cadre's own deadlines."""
 
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def test_carry_over_takes_exactly_the_unfinished_annual_tasks(tmp_path):
     run("validate", tmp_path / "plans")
     run("template", "report", "--plans", tmp_path / "plans", "--period", "2027",
         "--out", tmp_path / "year")  # fmt: skip
-    # CB901: DOMAIN.md's year, 81.25 %.
+    # CB901: the worked example's year (docs/regulation.md), 81.25 %.
     year = worked_example_q2() | {k: {"completion": 1.0} for k in items() if k.startswith("A1.Q3")}
     year |= {k: {"completion": 0.8} for k in items() if k.startswith("A1.Q4")}
     fill(report_for(tmp_path / "year", "CB901"), year)

@@ -1,4 +1,5 @@
-"""Handover arithmetic: DOMAIN.md's worked example and properties of A_d and O."""
+"""Handover arithmetic: the worked example of docs/regulation.md ("Handover arithmetic") and
+properties of A_d and O."""
 
 from __future__ import annotations
 

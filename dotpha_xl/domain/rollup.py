@@ -1,4 +1,5 @@
-"""Exact roll-up of item completions through a checked plan tree (DOMAIN.md, "The arithmetic").
+"""Exact roll-up of item completions through a checked plan tree (docs/regulation.md, "Exact
+arithmetic").
 
 completion(node) = Σ weight(child) × completion(child) / 100, in ``Fraction`` from end to end.
 

@@ -1,4 +1,4 @@
-"""Handover arithmetic (DOMAIN.md, "Handover, carry-over and announcement"; Art. 2.4, 4.4 b).
+"""Handover arithmetic (docs/regulation.md, "Handover arithmetic"; Art. 2.4, 4.4 b).
 
 A cadre who leaves on day d reports as of d.  With C_d the task's completion in that report and
 E_d the completion expected at d (items of months ended by d count 100, later ones 0):

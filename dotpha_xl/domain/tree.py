@@ -162,10 +162,10 @@ def _node_order(node: Node) -> tuple[object, ...]:
 def check_tree(root: Node, tolerance: Fraction = DEFAULT_TOLERANCE) -> tuple[Node, list[Problem]]:
     """Check one task's tree and return it with exact weights, blank item rows dropped.
 
-    Rules (DOMAIN.md): weights lie in [0, 100]; the children of every node of weight > 0 sum to
-    100 (within ``tolerance``, then scaled to exactly 100); a node of weight 0 may have no
-    children and is not checked below; every node of weight > 0 has items below it; an item with
-    a weight needs content and one with content needs a weight.
+    Rules (docs/regulation.md, R10): weights lie in [0, 100]; the children of every node of
+    weight > 0 sum to 100 (within ``tolerance``, then scaled to exactly 100); a node of weight 0
+    may have no children and is not checked below; every node of weight > 0 has items below it;
+    an item with a weight needs content and one with content needs a weight.
     """
     problems: list[Problem] = []
     clean = _check_node(root, tolerance, problems)

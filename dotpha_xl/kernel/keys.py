@@ -1,4 +1,5 @@
-"""Row keys of the plan tree (DOMAIN.md): the contract between templates and readers.
+"""Row keys of the plan tree (docs/regulation.md, "The plan tree and row keys"): the contract
+between templates and readers.
 
 ::
 

@@ -1,4 +1,4 @@
-"""Ratings proposed, then decided (Art. 7.3; DOMAIN.md "Ratings are proposed, then decided").
+"""Ratings proposed, then decided (Art. 7.3; docs/regulation.md, R20).
 
 The computed rating is the starting point.  Each reviewing body proposes a rating in its
 consolidation workbook (``proposed_rating`` and ``proposal_reason`` on "Tổng hợp", rows

@@ -1,7 +1,7 @@
-"""Printable documents of tenure events, in the Party document format (DOMAIN.md, "How a Party
-document looks"): the handover conclusion for the Standing Committee, and the notice announcing
-the plans and results at a unit (Art. 2.6).  A4 portrait, Times New Roman; same inputs, same
-bytes."""
+"""Printable documents of tenure events in the Party document format (the heading of
+``styles.party_heading``): the handover conclusion for the Standing Committee, and the notice
+announcing the plans and results at a unit (Art. 2.6).  A4 portrait, Times New Roman; same
+inputs, same bytes."""
 
 from __future__ import annotations
 
