@@ -178,18 +178,26 @@ def test_zero_weight_node_needs_no_children():
 
 def test_item_problems():
     root = annual_tree()
-    item = root.children[0].children[0].children[0]
-    item.content = ""
     other = root.children[0].children[0].children[1]
     other.weight = None
-    weird = root.children[0].children[1].children[0]
-    weird.weight = F(150)
     _, problems = check_tree(root)
     codes = {(p.code, p.node) for p in problems}
-    assert ("item_without_content", "A1.Q1.M1.I1") in codes
     assert ("weight_missing", "A1.Q1.M1.I2") in codes
-    assert ("weight_out_of_range", "A1.Q1.M2.I1") in codes
     assert all(p.message for p in problems)
+
+
+def test_the_tree_leaves_row_rules_to_the_schemas():
+    """A weight out of 0–100 and an item without content are row rules, owned by the forms'
+    pandera schemas (tests/test_rule_owners.py): the tree checks sums and structure only."""
+    root = annual_tree()
+    root.children[0].children[0].children[0].content = ""
+    _, problems = check_tree(root)
+    assert problems == []
+    month = root.children[0].children[1]
+    month.children[0].weight = F(150)
+    month.children[1].weight = F(-50)
+    _, problems = check_tree(root)
+    assert [(p.code, p.node) for p in problems] == []  # 150 - 50 sums to 100
 
 
 def test_build_tree_from_rows_any_order_and_bad_keys():

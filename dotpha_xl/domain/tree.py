@@ -162,10 +162,12 @@ def _node_order(node: Node) -> tuple[object, ...]:
 def check_tree(root: Node, tolerance: Fraction = DEFAULT_TOLERANCE) -> tuple[Node, list[Problem]]:
     """Check one task's tree and return it with exact weights, blank item rows dropped.
 
-    Rules (docs/regulation.md, R10): weights lie in [0, 100]; the children of every node of
-    weight > 0 sum to 100 (within ``tolerance``, then scaled to exactly 100); a node of weight 0
-    may have no children and is not checked below; every node of weight > 0 has items below it;
-    an item with a weight needs content and one with content needs a weight.
+    Rules of the tree (docs/regulation.md, R10): the children of every node of weight > 0 sum to
+    100 (within ``tolerance``, then scaled to exactly 100); a node of weight 0 may have no
+    children and is not checked below; every node of weight > 0 has items below it; every node
+    but a blank item row has a weight.  The rules of one row (a weight within 0–100 %, an item
+    with a weight has content, the key's grammar) belong to the forms' pandera schemas
+    (``dotpha_xl.xlsx.schemas``) and are not checked here a second time.
     """
     problems: list[Problem] = []
     clean = _check_node(root, tolerance, problems)
@@ -192,26 +194,14 @@ def _check_node(node: Node, tolerance: Fraction, problems: list[Problem]) -> Nod
             continue
         if type(weight) in _RATIONAL:
             n, d = weight.numerator, weight.denominator
-            if not 0 <= n <= 100 * d:
-                problems.append(
-                    problem("weight_out_of_range", value=_pct(weight), node=str(child.key))
-                )
-                continue
             if d == td:
                 tn += n
             else:
                 tn, td = tn * d + n * td, td * d
-            positive, zero = n > 0, n == 0
+            zero = n == 0
         else:
             exact = False
-            if not 0 <= weight <= HUNDRED:
-                problems.append(
-                    problem("weight_out_of_range", value=_pct(weight), node=str(child.key))
-                )
-                continue
-            positive, zero = weight > 0, weight == 0
-        if is_item and positive and not child.content:
-            problems.append(problem("item_without_content", node=str(child.key)))
+            zero = weight == 0
         if zero:  # contributes nothing: kept as typed, not checked below
             kept.append(_without_blank_items(child))
             continue

@@ -19,7 +19,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     # --- plan tree structure (domain) ---
     "weight_out_of_range": (
         ERROR,
-        "Tỷ trọng của {node} là {value}%, nằm ngoài khoảng 0–100%.",
+        "Tỷ trọng của {node} là {value}, nằm ngoài khoảng 0–100%.",
         "Nhập một tỷ lệ từ 0% đến 100%.",
     ),
     "weight_sum_not_100": (
@@ -57,11 +57,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         ERROR,
         "Không đọc được tỷ lệ phần trăm: '{value}'.",
         "Nhập một số phần trăm, ví dụ 25% hoặc 25,5%.",
-    ),
-    "percent_out_of_range": (
-        ERROR,
-        "Tỷ lệ {value} nằm ngoài khoảng 0–100%.",
-        "Nhập một tỷ lệ từ 0% đến 100%.",
     ),
     "completion_out_of_range": (
         ERROR,

@@ -85,13 +85,12 @@ def fold(value: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 PERCENT_UNREADABLE = "percent_unreadable"
-PERCENT_OUT_OF_RANGE = "percent_out_of_range"
 
 
 class PercentError(ValueError):
     """A percent cell that cannot be read (``code`` says why; ``value`` is what was found)."""
 
-    CODES = (PERCENT_UNREADABLE, PERCENT_OUT_OF_RANGE)
+    CODES = (PERCENT_UNREADABLE,)
 
     def __init__(self, code: str, value: object) -> None:
         if code not in self.CODES:
@@ -121,13 +120,14 @@ def parse_percent(value: object) -> Fraction | None:
     * A number (int, float, Decimal, Fraction) is the fraction Excel stores: 0.25 → 25.  A float
       is taken through its shortest repr (``Decimal(repr(x))``), so 0.2 gives exactly 20; if the
       resulting percent has more than 8 decimal places it is rounded (half to even) to 8, because a
-      float cannot carry more than that meaningfully (0.30000000000000004 → 30).  The range check
-      (0 to 100 points) comes after that rounding.  Decimal and Fraction cells are kept exact.
+      float cannot carry more than that meaningfully (0.30000000000000004 → 30).  Decimal and
+      Fraction cells are kept exact.
     * Text is percent points: an optional sign, digits with at most one decimal separator (``,``
       or ``.``), then optional spaces and one ``%`` (or full-width ``％``): ``"25,5 %"`` → 51/2.
     * Booleans, dates, times, NaN, infinities, text with two separators (``"1.234,5"``), extra
-      signs (``"25%%"``), words or ranges raise :class:`PercentError` ``percent_unreadable``;
-      values outside 0–100 % raise ``percent_out_of_range``.
+      signs (``"25%%"``), words or ranges raise :class:`PercentError` ``percent_unreadable``.
+    * The range is not checked here: a form's range (a weight, a completion within 0–100 %) is a
+      rule of its pandera schema (``dotpha_xl.xlsx.schemas``), which reports it at its cell.
     """
     if value is None:
         return None
@@ -145,12 +145,10 @@ def parse_percent(value: object) -> Fraction | None:
 
 
 def _number_percent(value: object) -> Fraction:
-    """Percent points of a numeric cell, checked to lie in 0–100."""
+    """Percent points of a numeric cell."""
     points = _points_from_number(value)
     if points is None:
         raise PercentError(PERCENT_UNREADABLE, value)
-    if not 0 <= points <= 100:
-        raise PercentError(PERCENT_OUT_OF_RANGE, value)
     return points
 
 
@@ -200,8 +198,6 @@ def _percent_from_text(raw: str) -> Fraction | None:
     points = Fraction(Decimal(digits))
     if match["sign"] == "-":
         points = -points
-    if not 0 <= points <= 100:
-        raise PercentError(PERCENT_OUT_OF_RANGE, raw)
     return points
 
 

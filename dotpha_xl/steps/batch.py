@@ -212,7 +212,7 @@ def read_batch(
 
 def _validate_block(block: list[FileVerdict], schema: Any) -> None:
     """One pandera validation of the block's rows; failures go back to their files."""
-    from dotpha_xl.xlsx.plans import _dedupe
+    from dotpha_xl.xlsx.plans import merge_tree_problems
     from dotpha_xl.xlsx.schemas import validate_frame
 
     names = Counter(v.file for v in block)
@@ -227,7 +227,7 @@ def _validate_block(block: list[FileVerdict], schema: Any) -> None:
             v.problems += validate_frame(_frame_of([v]), schema)
         else:
             v.problems += found.get(v.file, [])
-        v.problems += _dedupe(v.tree_problems, v.problems)
+        v.problems += merge_tree_problems(v.tree_problems, v.problems)
         if not v.ok:
             v.evaluated = []
     for v in block:

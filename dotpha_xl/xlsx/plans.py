@@ -34,7 +34,7 @@ from dotpha_xl.xlsx.plan_form import (
     OWN_WEIGHT_COLUMN,
     SECTION_TITLES,
 )
-from dotpha_xl.xlsx.schemas import PlanRowsSchema, validate_frame
+from dotpha_xl.xlsx.schemas import ROW_REJECTING_CHECKS, PlanRowsSchema, validate_frame
 from dotpha_xl.xlsx.tenure_blocks import CARRIED_ROW_PREFIX
 from dotpha_xl.xlsx.user_text import user_text
 
@@ -101,7 +101,7 @@ def read_plan(
     plan.problems += cell_problems
     plan.problems += validate_frame(frame, PlanRowsSchema)
     plan.tasks, tree_problems = _check_trees(sheet, frame, settings)
-    plan.problems += _dedupe(tree_problems, plan.problems)
+    plan.problems += merge_tree_problems(tree_problems, plan.problems)
     return plan
 
 
@@ -155,12 +155,8 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
         else:
             try:
                 key = parse_key(key_text)
-            except ValueError:
-                problems.append(
-                    problem("unknown_key", value=key_text, node=key_text).at(
-                        file=sheet.file, sheet=sheet.sheet, cell=f"A{row.index + 1}"
-                    )
-                )
+            except ValueError:  # the schema reports it (unknown_key); the tree leaves it out
+                records.append(_unparsed_row(sheet, row, key_text))
                 continue
         previous = row.index
         level = key.level
@@ -212,6 +208,16 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
     return pd.DataFrame.from_records(records, columns=columns), problems
 
 
+def _unparsed_row(sheet: FormSheet, row: Any, key_text: str) -> dict[str, Any]:
+    """A row whose key does not follow the grammar, as the schema sees it (no level, no tree)."""
+    return {
+        "file": sheet.file, "sheet": sheet.sheet, "row": row.index, "key": key_text,
+        "level": "", "task_key": "", "inserted": False, "content": "", "product": "",
+        "weight": None, "bad_weight": False, "key_cell": f"A{row.index + 1}", "content_cell": "",
+        "product_cell": "", "weight_cell": "", "sum_cell": "",
+    }  # fmt: skip
+
+
 def _typed(sheet: FormSheet, row: Any, column: str, problems: list[Problem]) -> str:
     """A text cell typed by the cadre, through the text hook (NFC, TCVN3/VNI)."""
     cell = sheet.cell(row, column) if column in sheet.columns else ""
@@ -240,7 +246,7 @@ def _check_trees(
     rows = (
         PlanRow(r.key, r.weight, r.content, r.product)
         for r in frame.itertuples(index=False)
-        if r.key not in bad_weight
+        if r.level and r.key not in bad_weight
     )
     roots, build_problems = build_tree(rows)
     for p in build_problems:
@@ -292,6 +298,15 @@ def _cell_for(cells: pd.DataFrame, p: Problem) -> str:
     if isinstance(found, pd.Series):  # a duplicated key: point at its last row
         found = found.iloc[-1]
     return str(found or cells.loc[p.node, "content_cell"])
+
+
+def merge_tree_problems(tree: list[Problem], found: list[Problem]) -> list[Problem]:
+    """The tree checks' problems to add to those ``found`` before (the schema's among them):
+    none at a row whose weight the schema rejected, or above it (a sum that includes an unusable
+    weight says nothing more), and none already reported at the same cell."""
+    rejected = {p.node for p in found if p.code in ROW_REJECTING_CHECKS and p.node}
+    kept = [p for p in tree if not _under(p.node, rejected)] if rejected else tree
+    return _dedupe(kept, found)
 
 
 def _dedupe(new: list[Problem], existing: list[Problem]) -> list[Problem]:

@@ -174,10 +174,9 @@ def read_report(
             continue
         try:
             done = parse_percent(row.values.get("completion"))
-        except PercentError as exc:
-            code = "completion_out_of_range" if exc.code == "percent_out_of_range" else exc.code
+        except PercentError as exc:  # its range is the schema's rule (completion_out_of_range)
             report.problems.append(
-                problem(code, value=as_text(exc.value), node=key).at(**at(row, "completion"))
+                problem(exc.code, value=as_text(exc.value), node=key).at(**at(row, "completion"))
             )
             done = None
         if done is None and key in due_items and not row.values.get("completion"):

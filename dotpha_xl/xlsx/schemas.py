@@ -5,6 +5,13 @@ A reader turns every workbook into rows of one long DataFrame (one row per sheet
 for every checked column, the A1 address of the cell it came from (``<column>_cell``).  The schema
 is validated lazily, so one pass reports every failure; each failure case becomes a ``Problem``
 at its file, sheet and cell, with the check's name as its code.
+
+The schemas own the row-level rules of the forms: the key grammar (``kernel.keys.is_key``, the one
+definition of it), the level codes, the range of weights and completions (0–100 %), and the content
+an item with a weight needs.  Nothing else checks them: the readers only parse cells, and the
+domain checks the tree (sums, structure).  A row whose key does not parse stays out of the tree;
+the tree's problems above a weight the schemas reject are dropped
+(``xlsx.plans.merge_tree_problems``).
 """
 
 from __future__ import annotations
@@ -15,10 +22,12 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from dotpha_xl.kernel.keys import LEVELS
+from dotpha_xl.kernel.keys import LEVELS, is_key
 from dotpha_xl.kernel.problems import Problem, problem
 
-KEY_PATTERN = r"^[AB][1-9]\d*(\.Y[1-9]\d*)?(\.Q[1-4](\.M[1-3](\.I[1-9]\d*)?)?)?$"
+#: The checks whose failing rows make the tree checks above them moot (a sum over an unusable
+#: weight says nothing more).
+ROW_REJECTING_CHECKS = frozenset({"weight_out_of_range"})
 
 
 def _in_percent_range(value: object) -> bool:
@@ -30,11 +39,15 @@ class PlanRowsSchema(pa.DataFrameModel):
 
     file: str
     sheet: str
-    key: str = pa.Field(str_matches=KEY_PATTERN)
+    key: str
     level: str = pa.Field(isin=list(LEVELS))
     content: str
     product: str
     weight: object = pa.Field(nullable=True)
+
+    @pa.check("key", name="unknown_key", element_wise=True)
+    def key_follows_grammar(cls, value: object) -> bool:
+        return is_key(value)
 
     @pa.check("weight", name="weight_out_of_range", element_wise=True)
     def weight_in_range(cls, value: object) -> bool:
@@ -55,8 +68,12 @@ class ReportRowsSchema(pa.DataFrameModel):
 
     file: str
     sheet: str
-    key: str = pa.Field(str_matches=KEY_PATTERN)
+    key: str
     completion: object = pa.Field(nullable=True)
+
+    @pa.check("key", name="unknown_key", element_wise=True)
+    def key_follows_grammar(cls, value: object) -> bool:
+        return is_key(value)
 
     @pa.check("completion", name="completion_out_of_range", element_wise=True)
     def completion_in_range(cls, value: object) -> bool:
@@ -108,8 +125,6 @@ def _to_problems(frame: pd.DataFrame, failures: pd.DataFrame) -> list[Problem]:
 
 
 def _code_of(check: str, column: str) -> str:
-    if check.startswith("str_matches"):
-        return "unknown_key"
     if check.startswith("isin"):
         return "unknown_key"
     return check
