@@ -62,7 +62,7 @@ def consolidate(tmp_path: Path, roster: Path, ledger: Path, *extra: object, code
 
 
 def history(ledger: Path, *args: str) -> list[dict]:
-    return json.loads(run(ledger, "history", *args, "--json").stdout)
+    return json.loads(run(ledger, "history", *args, "--json", "-").stdout)
 
 
 def test_second_run_is_unchanged_and_a_resent_file_is_an_update(cycle):

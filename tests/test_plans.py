@@ -62,7 +62,7 @@ def test_one_plan_per_cadre_with_tasks(generated):
 
 def test_filled_through_the_contract_alone_validates_clean(filled_clean):
     result = run("validate", str(filled_clean), "--roster", str(SAMPLE / "roster.xlsx"),
-                 "--year", "2027", "--json")  # fmt: skip
+                 "--year", "2027", "--json", "-")  # fmt: skip
     data = json.loads(result.stdout)
     assert data["valid"] is True
     assert len(data["files"]) == 39
@@ -70,7 +70,7 @@ def test_filled_through_the_contract_alone_validates_clean(filled_clean):
 
 
 def test_each_sample_flaw_reported_at_its_cell(filled_flawed):
-    result = run("validate", str(filled_flawed), "--json", code=1)
+    result = run("validate", str(filled_flawed), "--json", "-", code=1)
     data = json.loads(result.stdout)
     by_cadre = {f["cadre_id"]: f for f in data["files"]}
     month_90 = by_cadre["CB105"]["problems"]
@@ -200,7 +200,7 @@ def test_unreadable_file_is_a_problem_not_a_crash(tmp_path, filled_clean):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip at all")
     good = next(filled_clean.glob("CB101_*.xlsx"))
-    result = run("validate", str(broken), str(good), "--json", code=1)
+    result = run("validate", str(broken), str(good), "--json", "-", code=1)
     data = json.loads(result.stdout)
     verdicts = {f["file"]: f for f in data["files"]}
     assert verdicts["broken.xlsx"]["problems"][0]["code"] == "file_not_workbook"

@@ -1,12 +1,12 @@
 """The ``dotpha`` command line: thin commands that parse options, call one library function and
-render its result.  Exit codes: 0 clean, 1 data problems found, 2 usage error.
+render its result.  Exit codes (``cli/base.py``): 0 clean, 1 data problems found, 2 usage
+error, 3 internal error.
 
 Data goes to stdout, messages and progress to stderr.  Tracebacks only with ``--debug``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -14,74 +14,25 @@ from pathlib import Path
 import click
 
 from dotpha_xl import __version__
-from dotpha_xl.kernel.settings import Settings, SettingsError, load_settings
-
-#: The kinds of path the options take (an input must exist; a file is not a folder).
-INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-INPUT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
-OUTPUT_FILE = click.Path(dir_okay=False, path_type=Path)
-OUTPUT_DIR = click.Path(file_okay=False, path_type=Path)
-#: The roster every generating and consolidating command needs.
-roster_option = click.option(
-    "--roster", type=INPUT_FILE, required=True, help="Danh sách cán bộ (.xlsx)."
+from dotpha_xl.cli.base import (
+    INPUT_DIR,
+    INPUT_FILE,
+    OUTPUT_DIR,
+    OUTPUT_FILE,
+    Context,
+    Group,
+    emit_json,
+    json_option,
+    json_to_stdout,
+    pass_context,
+    render_problems,
+    roster_option,
+    run_main,
 )
+from dotpha_xl.cli.tenure import COMMANDS as TENURE_COMMANDS
 
 
-class Context:
-    def __init__(
-        self, settings_path: str | None, debug: bool, quiet: bool, ledger_path: str | None = None
-    ) -> None:
-        self.settings_path = settings_path
-        self.debug = debug
-        self.quiet = quiet
-        self.ledger_path = ledger_path
-        self._settings: Settings | None = None
-
-    def ledger(self, command: str):
-        """The intake ledger for this run; its summary goes to stderr when the command ends."""
-        from dotpha_xl.store.ledger import DEFAULT_LEDGER, Ledger, render_summary
-
-        ledger = Ledger(self.ledger_path or DEFAULT_LEDGER, command=command)
-
-        def close() -> None:
-            click.echo(render_summary(ledger.summary), err=True)
-            ledger.close()
-
-        click.get_current_context().find_root().call_on_close(close)
-        return ledger
-
-    def progress(self, label: str):
-        """A ``progress(done, total)`` callback drawing a bar on stderr, or ``None`` with
-        ``--quiet`` or when stderr is not a terminal."""
-        if self.quiet or not sys.stderr.isatty():
-            return None
-        bar = None
-
-        def update(done: int, total: int) -> None:
-            nonlocal bar
-            if bar is None:
-                bar = click.progressbar(length=total, label=label, file=sys.stderr)
-                bar.__enter__()
-            bar.update(done - bar.pos)
-            if done >= total:
-                bar.__exit__(None, None, None)
-
-        return update
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            try:
-                self._settings = load_settings(self.settings_path)
-            except SettingsError as exc:
-                raise click.UsageError(str(exc)) from exc
-        return self._settings
-
-
-pass_context = click.make_pass_decorator(Context)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dotpha")
 @click.option(
     "--settings",
@@ -128,8 +79,11 @@ def cli(
     type=INPUT_FILE,
     help="Danh sách cán bộ: thêm hạn riêng của người thôi giữ chức vụ, người mới được giao.",
 )
+@json_option
 @pass_context
-def calendar(obj: Context, year: int, fmt: str, roster: Path | None = None) -> None:
+def calendar(
+    obj: Context, year: int, fmt: str, roster: Path | None = None, json_path: Path | None = None
+) -> None:
     """Các mốc thời hạn của chu kỳ cho năm kế hoạch YEAR.
 
     Example: dotpha calendar --year 2027 --format json
@@ -144,7 +98,7 @@ def calendar(obj: Context, year: int, fmt: str, roster: Path | None = None) -> N
 
         own = personal_deadlines(list(read_roster(roster, obj.settings).cadres.values()),
                                  obj.settings, year)  # fmt: skip
-    if fmt == "json":
+    if fmt == "json" or json_path is not None:
         data = {
             "year": year,
             "deadline_reading": obj.settings.deadline_reading,
@@ -155,8 +109,9 @@ def calendar(obj: Context, year: int, fmt: str, roster: Path | None = None) -> N
         }
         if roster is not None:
             data["cadre_deadlines"] = [d.to_json() for d in own]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+        emit_json(Path("-") if fmt == "json" and json_path is None else json_path, data)
+        if fmt == "json" or json_to_stdout(json_path):
+            return
     reading = (
         "trước hoặc đúng ngày" if obj.settings.deadline_reading == "on_or_before" else "trước ngày"
     )
@@ -168,18 +123,6 @@ def calendar(obj: Context, year: int, fmt: str, roster: Path | None = None) -> N
         click.echo("Hạn riêng của từng cán bộ:")
     for d in own:
         click.echo(f"{d.due:%d/%m/%Y}  {d.cadre_id} {d.full_name}: {d.name}  (Điều {d.article})")
-
-
-def render_problems(problems, *, limit: int = 200) -> None:
-    """Problems to stderr, one line each, in Vietnamese."""
-    for p in problems[:limit]:
-        click.echo(p.render(), err=True)
-    if len(problems) > limit:
-        click.echo(f"... và {len(problems) - limit} vấn đề khác (xem --json).", err=True)
-
-
-def fail_unsafe(exc: Exception) -> None:
-    raise click.UsageError(str(exc)) from exc
 
 
 @cli.group()
@@ -220,15 +163,11 @@ def template_plan(
     --year 2027 --out ke_hoach/
     """
     from dotpha_xl.steps.generate import generate_plans
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        result = generate_plans(
-            roster, assignments, year, out_dir, obj.settings, items_per_month=items_per_month,
-            jobs=os.cpu_count() or 1, progress=obj.progress("Tạo kế hoạch"),
-        )  # fmt: skip
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
+    result = generate_plans(
+        roster, assignments, year, out_dir, obj.settings, items_per_month=items_per_month,
+        jobs=os.cpu_count() or 1, progress=obj.progress("Tạo kế hoạch"),
+    )  # fmt: skip
     render_problems(result.problems)
     for path in result.files:
         click.echo(str(path))
@@ -276,17 +215,11 @@ def template_report(
     Example: dotpha template report --plans ke_hoach/ --period 2027-Q2 --out bao_cao_q2/
     """
     from dotpha_xl.steps.generate import generate_reports
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        result = generate_reports(
-            plans_dir, period, out_dir, obj.settings, previous_dir=previous_dir,
-            ledger=obj.ledger("template report"), progress=obj.progress("Tạo báo cáo"),
-        )  # fmt: skip
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--period") from exc
+    result = generate_reports(
+        plans_dir, period, out_dir, obj.settings, previous_dir=previous_dir,
+        ledger=obj.ledger("template report"), progress=obj.progress("Tạo báo cáo"),
+    )  # fmt: skip
     render_problems(result.problems)
     for path in result.files:
         click.echo(str(path))
@@ -326,30 +259,16 @@ def template_register(
     --plans ke_hoach_2026/
     """
     from dotpha_xl.steps.registrations import generate_registrations
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        result = generate_registrations(
-            roster, year, out_dir, obj.settings, plans_dir=plans_dir, annual=annual, period=period
-        )
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
+    result = generate_registrations(
+        roster, year, out_dir, obj.settings, plans_dir=plans_dir, annual=annual, period=period
+    )
     render_problems(result.problems)
     for path in result.files:
         click.echo(str(path))
     click.echo(f"Đã tạo {len(result.files)} bản đăng ký trong {out_dir}.", err=True)
     if any(p.severity == "error" for p in result.problems):
         sys.exit(1)
-
-
-def _write_json(json_path: Path | None, data: dict) -> None:
-    if json_path is None:
-        return
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    if str(json_path) == "-":
-        click.echo(text)
-    else:
-        json_path.write_text(text + "\n", encoding="utf-8")
 
 
 @cli.command()
@@ -361,8 +280,7 @@ def _write_json(json_path: Path | None, data: dict) -> None:
 @click.option("--year", type=int, required=True, help="Năm đăng ký (năm Y).")
 @click.option("--out", "out_dir", type=OUTPUT_DIR,
               required=True, help="Thư mục ghi bảng đề xuất của cơ quan thẩm định.")  # fmt: skip
-@click.option("--json", "json_path", type=OUTPUT_FILE,
-              help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).")  # fmt: skip
+@json_option
 @pass_context
 def proposals(
     obj: Context, roster: Path, registrations_dir: Path, year: int, out_dir: Path,
@@ -374,19 +292,15 @@ def proposals(
     --year 2027 --out de_xuat/ --json de_xuat.json
     """
     from dotpha_xl.steps.proposals import write_proposals
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        result = write_proposals(roster, registrations_dir, year, out_dir, obj.settings)
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
-    _write_json(json_path, result.to_json())
+    result = write_proposals(roster, registrations_dir, year, out_dir, obj.settings)
+    emit_json(json_path, result.to_json())
     render_problems(result.problems)
     for rejected in result.rejected:
         click.echo(f"Tệp bị từ chối: {rejected.file}", err=True)
         render_problems(rejected.problems, limit=5)
     for path in result.files:
-        click.echo(str(path), err=json_path is not None and str(json_path) == "-")
+        click.echo(str(path), err=json_to_stdout(json_path))
     click.echo(
         f"Năm {year}: {len(result.registered)} bản đăng ký hợp lệ; {len(result.missing)} cán bộ "
         f"chưa đăng ký; {len(result.late())} nộp muộn; {len(result.rejected)} tệp bị từ chối.",
@@ -419,12 +333,8 @@ def decision(
     --out tong_hop_de_xuat.xlsx
     """
     from dotpha_xl.steps.decision import write_decision
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        run = write_decision(proposals_dir, roster, year, out, obj.settings, carried_path=carried)
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
+    run = write_decision(proposals_dir, roster, year, out, obj.settings, carried_path=carried)
     render_problems(run.problems)
     click.echo(str(run.file))
     click.echo(
@@ -450,14 +360,10 @@ def assignments(obj: Context, decision_file: Path, out: Path, decided_on) -> Non
     Example: dotpha assignments --decision tong_hop_de_xuat.xlsx --out giao_viec.xlsx
     """
     from dotpha_xl.steps.decision import write_assignments
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        run = write_assignments(
-            decision_file, out, obj.settings, decided_on.date() if decided_on else None
-        )
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
+    run = write_assignments(
+        decision_file, out, obj.settings, decided_on.date() if decided_on else None
+    )
     render_problems(run.problems)
     if run.file is None:
         sys.exit(1)
@@ -499,12 +405,7 @@ def assignments(obj: Context, decision_file: Path, out: Path, decided_on) -> Non
     type=INPUT_FILE,
     help="Bảng thời điểm nhận (cột file, received); mặc định: thời điểm sửa tệp.",
 )
-@click.option(
-    "--json",
-    "json_path",
-    type=OUTPUT_FILE,
-    help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).",
-)
+@json_option
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi bảng tổng hợp.")
 @click.option(
     "--jobs",
@@ -536,25 +437,19 @@ def consolidate(
     """
     from dotpha_xl.steps.consolidate import consolidate_to
     from dotpha_xl.store import consolidation_json
-    from dotpha_xl.store.atomic import UnsafeOutput
 
     if out_dir is None and not dry_run:
         raise click.UsageError("Cần --out (hoặc --dry-run để chỉ kiểm tra).")
-    to_stdout = json_path is not None and str(json_path) == "-"
-    try:
-        run = consolidate_to(
-            None if dry_run else out_dir, roster, plans_dir, reports_dir, period, obj.settings,
-            assignments_path=assignments, body=body, receipts_path=receipts,
-            json_path=None if (to_stdout or dry_run) else json_path, jobs=jobs,
-            ledger=obj.ledger("consolidate"), progress=obj.progress("Đọc báo cáo"),
-        )  # fmt: skip
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+    to_stdout = json_to_stdout(json_path)
+    run = consolidate_to(
+        None if dry_run else out_dir, roster, plans_dir, reports_dir, period, obj.settings,
+        assignments_path=assignments, body=body, receipts_path=receipts,
+        json_path=None if (to_stdout or dry_run) else json_path, jobs=jobs,
+        ledger=obj.ledger("consolidate"), progress=obj.progress("Đọc báo cáo"),
+    )  # fmt: skip
     c = run.consolidation
     if to_stdout:
-        click.echo(json.dumps(consolidation_json.to_json(c), ensure_ascii=False, indent=2))
+        emit_json(json_path, consolidation_json.to_json(c))
     render_problems(c.problems)
     for rejected in c.rejected:
         click.echo(f"Tệp bị từ chối: {rejected.file}", err=True)
@@ -585,7 +480,7 @@ def consolidate(
     type=OUTPUT_DIR,
     help="Ghi bản sao của mỗi tệp có lỗi, tô đỏ và chú thích ô sai, vào thư mục này.",
 )
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
+@json_option
 @pass_context
 def validate(
     obj: Context,
@@ -593,7 +488,7 @@ def validate(
     roster: Path | None,
     year: int | None,
     annotate_dir: Path | None,
-    as_json: bool,
+    json_path: Path | None,
 ) -> None:
     """Kiểm tra các tệp kế hoạch đã điền (tệp hoặc thư mục) và chỉ ra từng ô sai.
 
@@ -602,22 +497,16 @@ def validate(
     Example: dotpha validate ke_hoach/ --annotate ke_hoach_loi/
     """
     from dotpha_xl.steps.validate import validate_plans
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        result = validate_plans(
-            files, obj.settings, roster_path=roster, year=year, annotate_dir=annotate_dir,
-            ledger=obj.ledger("validate"),
-        )  # fmt: skip
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    result = validate_plans(
+        files, obj.settings, roster_path=roster, year=year, annotate_dir=annotate_dir,
+        ledger=obj.ledger("validate"),
+    )  # fmt: skip
+    emit_json(json_path, result.to_dict())
     render_problems(result.problems)
     for verdict in result.files:
         status = "hợp lệ" if verdict.ok else f"{len(verdict.problems)} vấn đề"
-        if not as_json:
-            click.echo(f"{verdict.path}: {status}")
+        click.echo(f"{verdict.path}: {status}", err=json_to_stdout(json_path))
         render_problems(verdict.problems)
     valid = sum(f.ok for f in result.files)
     click.echo(f"{valid}/{len(result.files)} tệp hợp lệ.", err=True)
@@ -664,7 +553,7 @@ def validate(
     type=click.DateTime(["%Y-%m-%d"]),
     help="Ngày ghi trên văn bản (YYYY-MM-DD); mặc định để trống để ghi tay.",
 )
-@click.option("--json", "as_json", is_flag=True, help="In số liệu tổng hợp dạng JSON ra stdout.")
+@json_option
 @pass_context
 def summary(
     obj: Context,
@@ -676,34 +565,29 @@ def summary(
     reports: Path | None,
     assignments: Path | None,
     on,
-    as_json: bool,
+    json_path: Path | None,
 ) -> None:
     """Báo cáo tổng hợp của Ban Tổ chức trình Ban Thường vụ: số liệu theo cơ quan, danh sách
     đề nghị khen thưởng, xử lý, chuyển năm sau, bất khả kháng.
 
     Example: dotpha summary --consolidated tong_hop/ --period 2027 --out bao_cao_BTV.xlsx
     """
-    from dotpha_xl.steps.summary_job import SummaryInputMissing, write_summary
-    from dotpha_xl.store.atomic import UnsafeOutput
+    from dotpha_xl.steps.summary_job import write_summary
 
-    try:
-        run = write_summary(
-            out,
-            period,
-            obj.settings,
-            consolidated=consolidated,
-            roster=roster,
-            plans=plans,
-            reports=reports,
-            assignments=assignments,
-            on=on.date() if on else None,
-        )
-    except (UnsafeOutput, SummaryInputMissing) as exc:
-        raise click.UsageError(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(run.summary.to_json(), ensure_ascii=False, indent=2))
+    run = write_summary(
+        out,
+        period,
+        obj.settings,
+        consolidated=consolidated,
+        roster=roster,
+        plans=plans,
+        reports=reports,
+        assignments=assignments,
+        on=on.date() if on else None,
+    )
+    emit_json(json_path, run.summary.to_json())
     render_problems(run.problems)
-    click.echo(str(run.file), err=as_json)
+    click.echo(str(run.file), err=json_to_stdout(json_path))
     sys.exit(1 if any(p.severity == "error" for p in run.problems) else 0)
 
 
@@ -717,8 +601,7 @@ def summary(
 @click.option("--period", required=True, help="Kỳ báo cáo có xếp loại, ví dụ 2027.")
 @click.option("--out", type=OUTPUT_FILE, required=True,
               help="Tệp kết quả xếp loại (.xlsx).")  # fmt: skip
-@click.option("--json", "json_path", type=OUTPUT_FILE,
-              help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).")  # fmt: skip
+@json_option
 @pass_context
 def ratings(
     obj: Context, consolidated: Path, summary_file: Path, period: str, out: Path,
@@ -731,21 +614,13 @@ def ratings(
     --out xep_loai_2027.xlsx --json xep_loai_2027.json
     """
     from dotpha_xl.steps.ratings import write_ratings
-    from dotpha_xl.steps.summary_job import SummaryInputMissing
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        run = write_ratings(
-            consolidated, summary_file, period, out, obj.settings, json_path=json_path
-        )
-    except (UnsafeOutput, SummaryInputMissing, ValueError) as exc:
-        raise click.UsageError(str(exc)) from exc
+    run = write_ratings(consolidated, summary_file, period, out, obj.settings)
     r = run.ratings
-    if json_path is not None and str(json_path) == "-":
-        click.echo(json.dumps(r.to_json(), ensure_ascii=False, indent=2))
+    emit_json(json_path, r.to_json())
     render_problems(r.problems)
     if run.file is not None:
-        click.echo(str(run.file), err=json_path is not None and str(json_path) == "-")
+        click.echo(str(run.file), err=json_to_stdout(json_path))
     changed = sum(1 for x in r.rows if x.decided != x.computed)
     click.echo(
         f"Kỳ {r.period}: {len(r.rows)} việc xếp loại; {changed} việc có mức quyết định khác mức "
@@ -757,14 +632,14 @@ def ratings(
 
 @cli.command()
 @click.argument("cadre_id", required=False)
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON ra stdout.")
+@json_option
 @pass_context
-def history(obj: Context, cadre_id: str | None, as_json: bool) -> None:
+def history(obj: Context, cadre_id: str | None, json_path: Path | None) -> None:
     """Sổ tiếp nhận: mọi phiên bản của mọi tệp đã đọc (của một cán bộ khi có CADRE_ID).
 
     Mỗi dòng: lần đầu thấy, thời điểm sửa tệp, tệp, biểu, kỳ, kết luận, trạng thái, sha256.
 
-    Example: dotpha history CB101 --json
+    Example: dotpha history CB101 --json -
     """
     from dotpha_xl.store.ledger import DEFAULT_LEDGER, Ledger, render_version
 
@@ -773,8 +648,8 @@ def history(obj: Context, cadre_id: str | None, as_json: bool) -> None:
         raise click.UsageError(f"Chưa có sổ tiếp nhận '{path}'.")
     with Ledger(path) as ledger:
         versions = ledger.history(cadre_id)
-    if as_json:
-        click.echo(json.dumps([v.to_dict() for v in versions], ensure_ascii=False, indent=2))
+    emit_json(json_path, [v.to_dict() for v in versions])
+    if json_to_stdout(json_path):
         return
     current = ""
     for v in versions:
@@ -785,14 +660,8 @@ def history(obj: Context, cadre_id: str | None, as_json: bool) -> None:
     click.echo(f"{len(versions)} phiên bản.", err=True)
 
 
-def _add_tenure_commands() -> None:
-    from dotpha_xl.cli.tenure import COMMANDS
-
-    for command in COMMANDS:
-        cli.add_command(command)
-
-
-_add_tenure_commands()
+for command in TENURE_COMMANDS:
+    cli.add_command(command)
 
 
 @cli.command("blank-templates")
@@ -817,17 +686,7 @@ def blank_templates(out_dir: Path, year: int) -> None:
 
 
 def main() -> None:
-    debug = "--debug" in sys.argv
-    try:
-        cli.main(prog_name="dotpha", standalone_mode=True)
-    except Exception:  # pragma: no cover - a crash is a bug, shown plainly
-        if debug:
-            raise
-        click.echo(
-            "Lỗi chương trình (không phải lỗi dữ liệu). Chạy lại với --debug để xem chi tiết.",
-            err=True,
-        )
-        sys.exit(3)
+    run_main(cli)
 
 
 __all__ = ["Path", "cli", "main"]

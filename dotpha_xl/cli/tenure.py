@@ -1,37 +1,27 @@
-"""The tenure commands of ``dotpha``: handover, carry-over, announce (registered in ``cli.py``)."""
+"""The tenure commands of ``dotpha``: handover, carry-over, announce (added to the group in
+``cli/__init__.py``)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from dotpha_xl.cli import (
+from dotpha_xl.cli.base import (
     INPUT_DIR,
     INPUT_FILE,
     OUTPUT_DIR,
     OUTPUT_FILE,
     Context,
-    fail_unsafe,
+    emit_json,
+    json_option,
+    json_to_stdout,
     pass_context,
 )
 
 EXISTING_FILE = INPUT_FILE
 EXISTING_DIR = INPUT_DIR
-
-
-def _json_out(path: Path | None, data: dict) -> None:
-    if path is None:
-        return
-    from dotpha_xl.store.atomic import write_bytes_atomic
-
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    if str(path) == "-":
-        click.echo(text)
-    else:
-        write_bytes_atomic(path, text.encode("utf-8"))
 
 
 @click.command("handover")
@@ -42,8 +32,7 @@ def _json_out(path: Path | None, data: dict) -> None:
 @click.option("--cadre", "cadre_id", required=True, help="Mã cán bộ thôi giữ chức vụ.")
 @click.option("--out", "out_dir", type=OUTPUT_DIR, required=True,
               help="Thư mục ghi kết luận và kế hoạch tiếp nhận.")  # fmt: skip
-@click.option("--json", "json_path", type=OUTPUT_FILE,
-              help="Ghi kết quả dạng JSON ('-' để in ra màn hình).")  # fmt: skip
+@json_option
 @pass_context
 def handover(
     obj: Context, roster: Path, plans_dir: Path, reports_dir: Path, cadre_id: str,
@@ -54,21 +43,14 @@ def handover(
     Example: dotpha handover --roster roster.xlsx --plans ke_hoach/ --reports bao_cao/
     --cadre CB121 --out ban_giao/ --json ban_giao.json
     """
-    from dotpha_xl.steps.tenure_events import TenureError
     from dotpha_xl.steps.tenure_events import handover as run_handover
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        run = run_handover(roster, plans_dir, reports_dir, cadre_id, out_dir, obj.settings)
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
-    except TenureError as exc:
-        raise click.UsageError(str(exc)) from exc
-    _json_out(json_path, run.data)
+    run = run_handover(roster, plans_dir, reports_dir, cadre_id, out_dir, obj.settings)
+    emit_json(json_path, run.data)
     for message in run.messages:
         click.echo(message, err=True)
     for path in run.files:
-        click.echo(str(path), err=json_path is not None and str(json_path) == "-")
+        click.echo(str(path), err=json_to_stdout(json_path))
 
 
 @click.command("carry-over")
@@ -77,8 +59,7 @@ def handover(
 @click.option("--year", type=int, required=True, help="Năm vừa kết thúc (năm Y).")
 @click.option("--out", type=OUTPUT_FILE, required=True,
               help="Tệp giao việc chuyển tiếp năm Y+1 (.xlsx).")  # fmt: skip
-@click.option("--json", "json_path", type=OUTPUT_FILE,
-              help="Ghi kết quả dạng JSON ('-' để in ra màn hình).")  # fmt: skip
+@json_option
 @click.option("--assignments", type=EXISTING_FILE,
               help="Bảng giao việc năm Y+1 (đánh số tiếp sau các việc đã giao).")  # fmt: skip
 @pass_context
@@ -90,18 +71,11 @@ def carry_over(
 
     Example: dotpha carry-over --consolidated tong_hop_2027/ --year 2027 --out chuyen_tiep.xlsx
     """
-    from dotpha_xl.steps.tenure_events import TenureError
     from dotpha_xl.steps.tenure_events import carry_over as run_carry_over
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        data = run_carry_over(consolidated_dir, year, out, obj.settings, assignments=assignments)
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
-    except TenureError as exc:
-        raise click.UsageError(str(exc)) from exc
-    _json_out(json_path, data)
-    click.echo(str(out), err=json_path is not None and str(json_path) == "-")
+    data = run_carry_over(consolidated_dir, year, out, obj.settings, assignments=assignments)
+    emit_json(json_path, data)
+    click.echo(str(out), err=json_to_stdout(json_path))
     click.echo(f"{len(data['carried'])} việc chuyển tiếp sang năm {year + 1}.", err=True)
 
 
@@ -125,19 +99,12 @@ def announce(
     Example: dotpha announce --roster roster.xlsx --plans ke_hoach/ --consolidated tong_hop/
     --out thong_bao/ --pdf
     """
-    from dotpha_xl.steps.tenure_events import TenureError
     from dotpha_xl.steps.tenure_events import announce as run_announce
-    from dotpha_xl.store.atomic import UnsafeOutput
 
-    try:
-        run = run_announce(
-            roster, plans_dir, out_dir, obj.settings, consolidated_dir=consolidated_dir,
-            ratings_path=ratings, pdf=pdf,
-        )  # fmt: skip
-    except UnsafeOutput as exc:
-        fail_unsafe(exc)
-    except TenureError as exc:
-        raise click.UsageError(str(exc)) from exc
+    run = run_announce(
+        roster, plans_dir, out_dir, obj.settings, consolidated_dir=consolidated_dir,
+        ratings_path=ratings, pdf=pdf,
+    )  # fmt: skip
     for path in run.files:
         click.echo(str(path))
     for message in run.messages:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dotpha_xl.domain.periods import AD_HOC, QUARTER, ReportPeriod, month_end
+from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.settings import ON_OR_BEFORE, STRICTLY_BEFORE, Settings
 
 
@@ -101,7 +102,7 @@ def registration_deadline_for_appointed(appointed_on: date) -> date:
 def _check_reading(reading: str) -> None:
     if reading not in (ON_OR_BEFORE, STRICTLY_BEFORE):
         allowed = f"{ON_OR_BEFORE!r} hoặc {STRICTLY_BEFORE!r}"
-        raise ValueError(f"Cách hiểu hạn {reading!r} không hợp lệ; dùng {allowed}.")
+        raise InputError(f"Cách hiểu hạn {reading!r} không hợp lệ; dùng {allowed}.")
 
 
 def last_day_allowed(due: date, reading: str) -> date:

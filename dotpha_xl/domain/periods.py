@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from dotpha_xl.kernel.errors import InputError
+
 QUARTER = "quarter"
 HALF_YEAR = "half_year"
 YEAR = "year"
@@ -61,26 +63,26 @@ def parse_period(text: str) -> ReportPeriod:
     shape = "2027-Q1 … 2027-Q4, 2027-H1, 2027-H2, 2027 hoặc ngày 2027-05-10"
     match = _SHAPE.fullmatch(text.strip()) if isinstance(text, str) else None
     if not match:
-        raise ValueError(f"Kỳ báo cáo {text!r} không hợp lệ; dùng một trong các dạng {shape}.")
+        raise InputError(f"Kỳ báo cáo {text!r} không hợp lệ; dùng một trong các dạng {shape}.")
     year = int(match["year"])
     if year < 1:
-        raise ValueError(f"Kỳ báo cáo {text!r} có năm không hợp lệ.")
+        raise InputError(f"Kỳ báo cáo {text!r} có năm không hợp lệ.")
     if match["quarter"]:
         quarter = int(match["quarter"])
         if not 1 <= quarter <= 4:
-            raise ValueError(f"Kỳ báo cáo {text!r}: quý phải từ 1 đến 4 (Q1 … Q4).")
+            raise InputError(f"Kỳ báo cáo {text!r}: quý phải từ 1 đến 4 (Q1 … Q4).")
         return ReportPeriod(
             f"{year}-Q{quarter}", QUARTER, year, quarter, month_end(year, 3 * quarter)
         )
     if match["half"]:
         half = int(match["half"])
         if half not in (1, 2):
-            raise ValueError(f"Kỳ báo cáo {text!r}: nửa năm phải là H1 hoặc H2.")
+            raise InputError(f"Kỳ báo cáo {text!r}: nửa năm phải là H1 hoặc H2.")
         return ReportPeriod(f"{year}-H{half}", HALF_YEAR, year, None, month_end(year, 6 * half))
     if match["month"]:
         try:
             day = date(year, int(match["month"]), int(match["day"]))
         except ValueError:
-            raise ValueError(f"Kỳ báo cáo {text!r}: ngày không tồn tại.") from None
+            raise InputError(f"Kỳ báo cáo {text!r}: ngày không tồn tại.") from None
         return ReportPeriod(day.isoformat(), AD_HOC, year, None, day)
     return ReportPeriod(str(year), YEAR, year, None, date(year, 12, 31))

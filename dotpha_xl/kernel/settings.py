@@ -25,6 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dotpha_xl.kernel.errors import InputError
+
 ON_OR_BEFORE = "on_or_before"
 STRICTLY_BEFORE = "strictly_before"
 DEADLINE_READINGS: tuple[str, ...] = (ON_OR_BEFORE, STRICTLY_BEFORE)
@@ -43,7 +45,7 @@ DATED_DEADLINES: tuple[str, ...] = (
 DEFAULT_FILE = "default_settings.toml"
 
 
-class SettingsError(ValueError):
+class SettingsError(InputError):
     """A settings file that cannot be used; the message is Vietnamese and names key and file."""
 
     def __init__(self, problem: str, *, key: str | None = None, file: str | None = None) -> None:

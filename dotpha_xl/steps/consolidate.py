@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from dotpha_xl.domain.calendar import is_on_time, report_deadline
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
+from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.problems import problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import as_text
@@ -265,7 +266,7 @@ def consolidate_to(
         if target is not None:
             check_output_outside_inputs(target, inputs)
     if body is not None and body not in settings.bodies:
-        raise ValueError(
+        raise InputError(
             f"Mã cơ quan '{body}' không có trong cấu hình; dùng một trong: "
             + ", ".join(settings.bodies)
         )

@@ -141,13 +141,9 @@ def write_ratings(
     period_code: str,
     out: Path,
     settings: Settings,
-    *,
-    json_path: Path | None = None,
 ) -> RatingsRun:
-    """Write the final ratings workbook (and the JSON when ``json_path`` is given).  The workbook
-    is written whenever the summary could be read, problems and all: it lists them."""
-    import json
-
+    """Write the final ratings workbook (its JSON is ``run.ratings.to_json()``).  The workbook is
+    written whenever the summary could be read, problems and all: it lists them."""
     from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
     from dotpha_xl.xlsx.ratings_workbook import write_final_ratings
 
@@ -156,9 +152,6 @@ def write_ratings(
     run = RatingsRun(ratings)
     if ratings.rows or not has_errors(ratings.problems):
         run.file = write_bytes_atomic(out, write_final_ratings(ratings, settings))
-    if json_path is not None and str(json_path) != "-":
-        text = json.dumps(ratings.to_json(), ensure_ascii=False, indent=2) + "\n"
-        write_bytes_atomic(json_path, text.encode("utf-8"))
     return run
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.problems import Problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.records.summary import Summary
@@ -18,7 +19,7 @@ from dotpha_xl.store.consolidation_json import load_consolidation_data, to_json
 from dotpha_xl.xlsx.summary_workbook import write_summary_workbook
 
 
-class SummaryInputMissing(ValueError):
+class SummaryInputMissing(InputError):
     """Neither a consolidation folder nor the inputs to consolidate were given."""
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dotpha_xl.domain.calendar import plan_deadline_for_new
+from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.keys import ITEM, QUARTER
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import ascii_slug, json_percent
@@ -36,7 +37,7 @@ from dotpha_xl.xlsx.tenure_documents import (
 )
 
 
-class TenureError(ValueError):
+class TenureError(InputError):
     """A usage problem stated in Vietnamese (the CLI shows it and exits 2)."""
 
 

@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from dotpha_xl.kernel.errors import InputError
 
-class UnsafeOutput(ValueError):
+
+class UnsafeOutput(InputError):
     """An output would land inside an input folder or over an input file."""
 
 

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.text import json_percent
 from dotpha_xl.records.consolidation import Consolidation, Missing, Rejected, Superseded, TaskRow
 from dotpha_xl.store.files import consolidation_json_name
 from dotpha_xl.store.item_store import unfinished_items
 
 
-class ConsolidationMissing(ValueError):
+class ConsolidationMissing(InputError):
     """No consolidation of that period in the folder given."""
 
 
