@@ -41,13 +41,13 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dotpha_demo.filler import fill_plan, fill_report
 from dotpha_xl.domain.calendar import last_day_allowed, report_deadline
 from dotpha_xl.domain.periods import month_end, parse_period
 from dotpha_xl.domain.tree import Node, item_calendar_month
 from dotpha_xl.pipeline.generate import generate_plans, output_name
 from dotpha_xl.pipeline.plans import read_plan
 from dotpha_xl.pipeline.reports import plan_task
-from dotpha_xl.sample_filler import fill_plan, fill_report
 from dotpha_xl.settings import default_settings
 from dotpha_xl.workbook.form_layout import Person
 from dotpha_xl.workbook.plan_form import PlanTask, write_plan

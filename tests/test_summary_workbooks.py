@@ -16,11 +16,11 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from dotpha_demo.filler import fill_plans, fill_reports
 from dotpha_xl.pipeline.consolidate import consolidate
 from dotpha_xl.pipeline.generate import generate_plans
 from dotpha_xl.pipeline.reports import generate_reports
 from dotpha_xl.pipeline.summary import summarize
-from dotpha_xl.sample_filler import fill_plans, fill_reports
 from dotpha_xl.settings import default_settings
 from dotpha_xl.workbook.body_workbook import FLAG_WORDS, write_body_workbook
 from dotpha_xl.workbook.summary_workbook import write_summary_workbook
