@@ -41,11 +41,11 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dotpha_demo.filler import fill_plan, fill_report
 from dotpha_xl.domain.calendar import last_day_allowed, report_deadline
 from dotpha_xl.domain.periods import month_end, parse_period
 from dotpha_xl.domain.tree import Node, item_calendar_month
 from dotpha_xl.kernel.settings import default_settings
-from dotpha_xl.sample_filler import fill_plan, fill_report
 from dotpha_xl.steps.generate import generate_plans
 from dotpha_xl.store.files import output_name
 from dotpha_xl.xlsx.form_layout import Person

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole cycle on the bundled sample data, through the real CLI. Usage: scripts/demo.sh OUTDIR
-# The sample filler plays the cadres (it fills the generated workbooks through the key contract,
-# with a few deliberate flaws); everything else is what a user runs.
+# The sample filler (python -m dotpha_demo, not part of the product) plays the cadres: it fills
+# the generated workbooks through the key contract, with a few deliberate flaws. Everything else
+# is what a user runs.
 set -euo pipefail
 out=${1:-demo_output}
 data=sample_data
@@ -13,18 +14,18 @@ dotpha calendar --year 2027 --roster $data/roster.xlsx
 
 say "0a. Bản đăng ký (Mẫu 01); cán bộ điền (bộ điền mẫu: một bản muộn, một cán bộ không nộp)"
 dotpha --quiet template register --roster $data/roster.xlsx --year 2027 --out "$out/0a_dang_ky_mau" > /dev/null
-python -m dotpha_xl.sample_filler registrations --registrations "$out/0a_dang_ky_mau" \
+python -m dotpha_demo registrations --registrations "$out/0a_dang_ky_mau" \
   --out "$out/0b_dang_ky_da_nop" --year 2027 > /dev/null
 
 say "0b. Bảng đề xuất của từng cơ quan thẩm định (một cơ quan sửa tên một việc)"
 dotpha proposals --roster $data/roster.xlsx --registrations "$out/0b_dang_ky_da_nop" --year 2027 \
   --out "$out/0c_de_xuat" --json "$out/0c_de_xuat.json" > /dev/null
-python -m dotpha_xl.sample_filler proposals --proposals "$out/0c_de_xuat" --out "$out/0d_de_xuat_da_sua" > /dev/null
+python -m dotpha_demo proposals --proposals "$out/0c_de_xuat" --out "$out/0d_de_xuat_da_sua" > /dev/null
 
 say "0c. Tổng hợp đề xuất trình Ban Thường vụ; Ban Thường vụ không giao một việc, sửa một việc"
 dotpha decision --proposals "$out/0d_de_xuat_da_sua" --roster $data/roster.xlsx --year 2027 \
   --out "$out/0e_tong_hop_de_xuat.xlsx" > /dev/null
-python -m dotpha_xl.sample_filler decision --decision "$out/0e_tong_hop_de_xuat.xlsx" \
+python -m dotpha_demo decision --decision "$out/0e_tong_hop_de_xuat.xlsx" \
   --out "$out/0f_quyet_dinh_giao_viec.xlsx" > /dev/null
 
 say "0d. Danh sách giao việc từ quyết định, và kế hoạch lập từ đó"
@@ -39,7 +40,7 @@ dotpha --quiet template plan --roster $data/roster.xlsx --assignments $data/assi
   --year 2027 --out "$out/1_ke_hoach_mau" > /dev/null
 
 say "2. Cán bộ điền kế hoạch (bộ điền mẫu, có vài lỗi cố ý)"
-python -m dotpha_xl.sample_filler plans --plans "$out/1_ke_hoach_mau" --out "$out/2_ke_hoach_da_nop" > /dev/null
+python -m dotpha_demo plans --plans "$out/1_ke_hoach_mau" --out "$out/2_ke_hoach_da_nop" > /dev/null
 
 say "3. Kiểm tra kế hoạch; bản chú thích lỗi ở $out/3_ke_hoach_loi"
 set +e
@@ -55,7 +56,7 @@ for period in 2027-Q2 2027; do
   [ "$period" = 2027 ] && previous=(--previous "$out/5_bao_cao_da_nop_2027_Q2")
   dotpha template report --plans "$out/2_ke_hoach_da_nop" --period $period \
     --out "$out/4_bao_cao_mau_$tag" "${previous[@]}" > /dev/null 2> "$out/4_bao_cao_mau_$tag.log" || true
-  python -m dotpha_xl.sample_filler reports --reports "$out/4_bao_cao_mau_$tag" \
+  python -m dotpha_demo reports --reports "$out/4_bao_cao_mau_$tag" \
     --out "$out/5_bao_cao_da_nop_$tag" > /dev/null
 
   say "5. Tổng hợp kỳ $period cho từng cơ quan thẩm định"
@@ -67,7 +68,7 @@ done
 if command -v dotpha >/dev/null && dotpha summary --help >/dev/null 2>&1; then
   say "6. Báo cáo tổng hợp trình Ban Thường vụ"
   # A reviewing body raises one computed rating, with its reason, in its consolidation workbook.
-  python -m dotpha_xl.sample_filler ratings --consolidated "$out/6_tong_hop_2027" --period 2027 > /dev/null
+  python -m dotpha_demo ratings --consolidated "$out/6_tong_hop_2027" --period 2027 > /dev/null
   dotpha summary --consolidated "$out/6_tong_hop_2027" --period 2027 \
     --out "$out/7_bao_cao_ban_thuong_vu_2027.xlsx"
 
@@ -81,7 +82,7 @@ dotpha template report --plans "$out/2_ke_hoach_da_nop" --period 2027-07-15 \
   --out "$out/8_bao_cao_dot_xuat_mau" > /dev/null 2>&1 || true
 mkdir -p "$out/8_bao_cao_dot_xuat_CB121"
 cp "$out"/8_bao_cao_dot_xuat_mau/CB121_*.xlsx "$out/8_bao_cao_dot_xuat_CB121/"
-python -m dotpha_xl.sample_filler reports --reports "$out/8_bao_cao_dot_xuat_CB121" \
+python -m dotpha_demo reports --reports "$out/8_bao_cao_dot_xuat_CB121" \
   --out "$out/8_bao_cao_dot_xuat_da_nop" > /dev/null
 dotpha handover --roster $data/roster.xlsx --plans "$out/2_ke_hoach_da_nop" \
   --reports "$out/8_bao_cao_dot_xuat_da_nop" --cadre CB121 --out "$out/9_ban_giao_CB121" \

@@ -10,8 +10,8 @@ import openpyxl
 import xlsxwriter
 from click.testing import CliRunner, Result
 
+from dotpha_demo.filler import find_contract, form_sheet
 from dotpha_xl.cli import cli
-from dotpha_xl.sample_filler import find_contract, form_sheet
 
 #: A small named roster: two cadres of one reviewing body, one of another.
 ROSTER = [

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from dotpha_xl import sample_cycle
+from dotpha_demo import cycle
+from dotpha_demo.filler import find_contract
 from dotpha_xl.kernel.settings import default_settings
-from dotpha_xl.sample_filler import find_contract
 from dotpha_xl.xlsx.plans import read_plan
 from dotpha_xl.xlsx.review_reader import read_review
 from tests.helpers import run
@@ -32,17 +32,17 @@ def form(book: openpyxl.Workbook):
 def chain(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("cycle")
     run("template", "register", "--roster", ROSTER, "--year", "2027", "--out", str(d / "reg"))
-    sample_cycle.fill_registrations(d / "reg", d / "reg_done", 2027)
+    cycle.fill_registrations(d / "reg", d / "reg_done", 2027)
     run(
         "proposals", "--roster", ROSTER, "--registrations", str(d / "reg_done"),
         "--year", "2027", "--out", str(d / "prop"), "--json", str(d / "prop.json"),
     )  # fmt: skip
-    sample_cycle.edit_proposals(d / "prop", d / "prop_done")
+    cycle.edit_proposals(d / "prop", d / "prop_done")
     run(
         "decision", "--proposals", str(d / "prop_done"), "--roster", ROSTER,
         "--year", "2027", "--out", str(d / "decision.xlsx"),
     )  # fmt: skip
-    sample_cycle.edit_decision(d / "decision.xlsx", d / "decision_done.xlsx")
+    cycle.edit_decision(d / "decision.xlsx", d / "decision_done.xlsx")
     run("assignments", "--decision", str(d / "decision_done.xlsx"), "--out", str(d / "gv.xlsx"))
     run(
         "template", "plan", "--roster", ROSTER, "--assignments", str(d / "gv.xlsx"),
@@ -66,20 +66,20 @@ def _tasks(path: Path) -> list[dict]:
 def test_chain_reworded_proposal_and_decision_reach_the_plan(chain):
     plans = chain["dir"] / "plans"
     titles_101 = plan_titles(plans, "CB101")
-    assert sample_cycle.PROPOSED_TITLE in titles_101
-    assert sample_cycle.DECIDED_TITLE in plan_titles(plans, "CB103")
+    assert cycle.PROPOSED_TITLE in titles_101
+    assert cycle.DECIDED_TITLE in plan_titles(plans, "CB103")
 
 
 def test_chain_declined_task_does_not_reach_the_plan(chain):
     d = chain["dir"]
     edited = read_review(d / "decision_done.xlsx", "decision")
-    assert edited.rows[sample_cycle.DECLINE].values["decision"] == "không giao"
+    assert edited.rows[cycle.DECLINE].values["decision"] == "không giao"
     mine = [r for k, r in edited.rows.items() if k.startswith("CB102:A")]
     assert plan_titles(d / "plans", "CB102")
     tasks = _tasks(next((d / "plans").glob("CB102_*.xlsx")))
     titles = [t["title"] for t in tasks if t["key"].startswith("A")]
     assert len([t for t in tasks if t["key"].startswith("A")]) == len(mine) - 1
-    declined = edited.rows[sample_cycle.DECLINE].values["decided_title"]
+    declined = edited.rows[cycle.DECLINE].values["decided_title"]
     given = [r.values["decided_title"] for r in mine if r.values["decision"] == "giao"]
     assert titles.count(declined) == given.count(declined)
 
@@ -106,8 +106,8 @@ def test_chain_assignments_record_origin(chain):
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, [c.value for c in r], strict=True)) for r in sheet.iter_rows(2)]
     by = {(r["Mã cán bộ"], r["Tên việc"]): r for r in rows}
-    assert by[("CB101", sample_cycle.PROPOSED_TITLE)]["Nguồn tên việc"] == "proposed"
-    assert by[("CB103", sample_cycle.DECIDED_TITLE)]["Nguồn tên việc"] == "decided"
+    assert by[("CB101", cycle.PROPOSED_TITLE)]["Nguồn tên việc"] == "proposed"
+    assert by[("CB103", cycle.DECIDED_TITLE)]["Nguồn tên việc"] == "decided"
     assert all(r["Ngày giao"] is not None for r in rows)
 
 
@@ -151,7 +151,7 @@ def test_unedited_proposals_give_exactly_the_registered_content(tmp_path):
 
 def test_locked_cell_changed_is_reported_at_its_cell(tmp_path):
     run("template", "register", "--roster", ROSTER, "--year", "2027", "--out", str(tmp_path / "r"))
-    sample_cycle.fill_registrations(tmp_path / "r", tmp_path / "d", 2027, scenarios={})
+    cycle.fill_registrations(tmp_path / "r", tmp_path / "d", 2027, scenarios={})
     run(
         "proposals", "--roster", ROSTER, "--registrations", str(tmp_path / "d"),
         "--year", "2027", "--out", str(tmp_path / "p"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dotpha_xl.sample_filler import form_sheet
+from dotpha_demo.filler import form_sheet
 from dotpha_xl.store.ledger import Ledger
 from tests.helpers import ROSTER, fill, items, write_table
 from tests.helpers import run as run_cli

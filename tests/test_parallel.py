@@ -45,8 +45,8 @@ def test_parallel_and_sequential_give_identical_json(tmp_path):
 def test_batch_verdicts_match_the_single_file_readers(tmp_path):
     """The batch path (pandera per block, tree problems deduped after it) gives every problem,
     in order, that ``read_plan`` and ``read_report`` give file by file, flawed files included."""
+    from dotpha_demo.filler import fill_plans
     from dotpha_xl.kernel.settings import default_settings
-    from dotpha_xl.sample_filler import fill_plans
     from dotpha_xl.steps.generate import generate_plans
     from dotpha_xl.xlsx.plans import read_plan
     from dotpha_xl.xlsx.reports import read_report

@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dotpha_demo.filler import PLAN_FLAWS, fill_plan, fill_plans, find_contract, form_sheet
 from dotpha_xl.kernel.settings import default_settings
-from dotpha_xl.sample_filler import PLAN_FLAWS, fill_plan, fill_plans, find_contract, form_sheet
 from dotpha_xl.xlsx.plans import read_plan
 from tests.helpers import run
 

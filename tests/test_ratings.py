@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from dotpha_xl.sample_filler import find_contract
+from dotpha_demo.filler import find_contract
 from tests.test_reports import ROSTER, fill, items, report_for, run, write_table
 
 PERIOD = "2027"

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dotpha_demo.filler import find_contract, form_sheet
 from dotpha_xl.kernel.settings import default_settings
-from dotpha_xl.sample_filler import find_contract, form_sheet
 from dotpha_xl.xlsx.reports import read_report
 from tests.helpers import ROSTER, fill, items, run, write_table
 

@@ -122,7 +122,7 @@ def test_key_grammar_is_the_schemas(blank_plan, tmp_path, monkeypatch):
     """A key cell edited into one that breaks the grammar (a month under no quarter)."""
     import openpyxl
 
-    from dotpha_xl.sample_filler import find_contract, form_sheet
+    from dotpha_demo.filler import find_contract, form_sheet
 
     path = plan_with(blank_plan[0], tmp_path, {})
     book = openpyxl.load_workbook(path)

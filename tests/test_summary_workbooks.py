@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from dotpha_demo.filler import fill_plans, fill_reports
 from dotpha_xl.kernel.settings import default_settings
-from dotpha_xl.sample_filler import fill_plans, fill_reports
 from dotpha_xl.steps.consolidate import consolidate
 from dotpha_xl.steps.generate import generate_plans, generate_reports
 from dotpha_xl.steps.summary import summarize

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from dotpha_demo.filler import fill_plans, find_contract, form_sheet
 from dotpha_xl.cli import cli
 from dotpha_xl.kernel.settings import default_settings
-from dotpha_xl.sample_filler import fill_plans, find_contract, form_sheet
 from dotpha_xl.xlsx.plans import read_plan
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"

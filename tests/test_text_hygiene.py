@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
+from dotpha_demo.filler import find_contract, form_sheet
 from dotpha_xl.kernel import text as text_module
 from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.kernel.text import fold, repair_legacy, vietnamese_sort_key
-from dotpha_xl.sample_filler import find_contract, form_sheet
 from dotpha_xl.xlsx.plans import read_plan
 from dotpha_xl.xlsx.reports import read_report
 
@@ -115,7 +115,7 @@ def templates(tmp_path_factory):
     plan = sorted((tmp / "plans").glob("*.xlsx"))[0]
     import random
 
-    from dotpha_xl.sample_filler import fill_plan
+    from dotpha_demo.filler import fill_plan
 
     only = tmp / "one"
     only.mkdir()

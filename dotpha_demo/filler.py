@@ -1,24 +1,19 @@
-"""A seeded filler that plays the cadres, for ``make demo`` and the tests (not for users).
+"""The seeded filler that plays the cadres in the yearly cycle (plans, reports, a proposed
+rating), for ``make demo``, the tests and the benchmark (not for users; ``dotpha_xl`` never
+imports it).
 
 It fills generated workbooks the way an outside tool would: through the key contract alone
 (the hidden ``key`` row names the columns, column A carries the row keys), with openpyxl, never
 relying on row positions.  Some files get deliberate flaws so that the demo shows what the
-errors look like.
-
-    python -m dotpha_xl.sample_filler plans --plans DIR --out DIR [--seed N]
-    python -m dotpha_xl.sample_filler reports --reports DIR --out DIR [--seed N]
-    python -m dotpha_xl.sample_filler registrations --registrations DIR --out DIR --year Y
-    python -m dotpha_xl.sample_filler proposals --proposals DIR --out DIR
-    python -m dotpha_xl.sample_filler decision --decision FILE --out FILE
+errors look like.  The assignment cycle's part is in ``dotpha_demo.cycle``; the command line
+(``python -m dotpha_demo ...``) in ``dotpha_demo.__main__``.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -279,63 +274,3 @@ def propose_rating(folder: Path, period: str) -> str:
 
 def _workbooks(folder: Path) -> Iterable[Path]:
     return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("."))
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="what", required=True)
-    plans = sub.add_parser("plans", help="fill generated plans")
-    plans.add_argument("--plans", type=Path, required=True)
-    plans.add_argument("--out", type=Path, required=True)
-    plans.add_argument("--seed", type=int, default=2027)
-    reports = sub.add_parser("reports", help="fill generated reports")
-    reports.add_argument("--reports", type=Path, required=True)
-    reports.add_argument("--out", type=Path, required=True)
-    reports.add_argument("--seed", type=int, default=2027)
-    regs = sub.add_parser("registrations", help="fill generated registrations (form 01)")
-    regs.add_argument("--registrations", type=Path, required=True)
-    regs.add_argument("--out", type=Path, required=True)
-    regs.add_argument("--year", type=int, required=True)
-    regs.add_argument("--seed", type=int, default=2027)
-    props = sub.add_parser("proposals", help="a body rewords a task in its proposals")
-    props.add_argument("--proposals", type=Path, required=True)
-    props.add_argument("--out", type=Path, required=True)
-    decide = sub.add_parser("decision", help="the Committee declines one task, rewords one")
-    decide.add_argument("--decision", type=Path, required=True)
-    decide.add_argument("--out", type=Path, required=True)
-    rate = sub.add_parser("ratings", help="a body proposes one rating above the computed one")
-    rate.add_argument("--consolidated", type=Path, required=True)
-    rate.add_argument("--period", required=True)
-    args = parser.parse_args(argv)
-    if args.what == "ratings":
-        print(propose_rating(args.consolidated, args.period))
-        return
-    if args.what in ("registrations", "proposals", "decision"):
-        from dotpha_xl import sample_cycle
-
-        if args.what == "decision":
-            print(sample_cycle.edit_decision(args.decision, args.out))
-            return
-        if args.out.exists():
-            shutil.rmtree(args.out)
-        if args.what == "registrations":
-            done = sample_cycle.fill_registrations(
-                args.registrations, args.out, args.year, args.seed
-            )
-        else:
-            done = sample_cycle.edit_proposals(args.proposals, args.out)
-        for path in done:
-            print(path)
-        return
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    if args.what == "plans":
-        written = fill_plans(args.plans, args.out, args.seed)
-    else:
-        written = fill_reports(args.reports, args.out, args.seed)
-    for path in written:
-        print(path)
-
-
-if __name__ == "__main__":
-    main()

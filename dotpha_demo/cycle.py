@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 
-from dotpha_xl.sample_filler import WORK, _workbooks, cadre_of, find_contract
+from dotpha_demo.filler import WORK, _workbooks, cadre_of, find_contract
 
 REGISTRATION_SCENARIOS: dict[str, str] = {"CB109": "missing", "CB107": "late"}
 
