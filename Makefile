@@ -24,6 +24,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 templates: $(VENV)/.installed
 	$(BIN)/dotpha blank-templates --out workbook_templates
