@@ -39,6 +39,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from dotpha_xl.records.tasks import PlannedTask
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dotpha_demo.filler import fill_plan, fill_report
@@ -49,10 +51,9 @@ from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.steps.generate import generate_plans
 from dotpha_xl.store.files import output_name
 from dotpha_xl.xlsx.form_layout import Person
-from dotpha_xl.xlsx.plan_form import PlanTask, write_plan
+from dotpha_xl.xlsx.plan_form import write_plan
 from dotpha_xl.xlsx.plans import read_plan
 from dotpha_xl.xlsx.report_form import ReportInputs, write_report
-from dotpha_xl.xlsx.reports import plan_task
 
 YEAR = 2027
 PERIOD = "2027-Q2"
@@ -128,9 +129,9 @@ def person(i: int) -> Person:
     return Person(cid, name, position, unit)
 
 
-def plan_tasks(i: int) -> list[PlanTask]:
+def plan_tasks(i: int) -> list[PlannedTask]:
     return [
-        PlanTask(section=s, number=no, title=t, start_year=a, end_year=b)
+        PlannedTask(section=s, number=no, title=t, start_year=a, end_year=b)
         for _, s, no, t, a, b in tasks_of(i)
     ]
 
@@ -259,7 +260,7 @@ def make_data(n: int, out: Path = HERE / "out", jobs: int = os.cpu_count() or 1)
     when = _received(settings)
     for i, plan_path in filled_first.items():
         plan = read_plan(plan_path, settings)
-        tasks = [plan_task(t) for t in plan.tasks.values()]
+        tasks = list(plan.tasks.values())
         who = person(i)
         blank = write_report(
             who, period, tasks, {k: t.root for k, t in plan.tasks.items()}, plan_digest=plan.digest

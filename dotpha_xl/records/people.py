@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dotpha_xl.kernel.problems import Problem
+from dotpha_xl.records.tasks import PlannedTask
 
 ANNUAL = "A"
 PERIOD = "B"
@@ -52,6 +53,14 @@ class Assignment:
     @property
     def years(self) -> int:
         return self.end_year - self.start_year + 1
+
+    @property
+    def task(self) -> PlannedTask:
+        """The task assigned, as the plan is made from it."""
+        return PlannedTask(
+            self.section, self.task_no, self.title, self.start_year, self.end_year,
+            basis=self.basis, targets=self.targets, carried_from=self.carried_from,
+        )  # fmt: skip
 
 
 @dataclass

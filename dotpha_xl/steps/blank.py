@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from dotpha_xl.domain.periods import parse_period
+from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.store.atomic import write_bytes_atomic
 from dotpha_xl.xlsx.form_layout import Person
-from dotpha_xl.xlsx.plan_form import PlanTask, build_trees, write_plan
+from dotpha_xl.xlsx.plan_form import build_trees, write_plan
 from dotpha_xl.xlsx.registration_form import write_registration
 from dotpha_xl.xlsx.report_form import write_report
 
@@ -22,8 +23,8 @@ FILES = ("mau_01_dang_ky.xlsx", "mau_02_ke_hoach.xlsx", "mau_03_bao_cao_nam.xlsx
 def blank_forms(year: int) -> dict[str, bytes]:
     """File name -> bytes of the three blank forms for plan year ``year``."""
     tasks = [
-        PlanTask("A", 1, BLANK_TITLE, year, year),
-        PlanTask("B", 1, BLANK_TITLE, year, year + 1),
+        PlannedTask("A", 1, BLANK_TITLE, year, year),
+        PlannedTask("B", 1, BLANK_TITLE, year, year + 1),
     ]
     trees = build_trees(tasks, items_per_month=2)
     return {

@@ -14,13 +14,14 @@ from dotpha_xl.domain.calendar import last_day_allowed, report_deadline
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.kernel.problems import Problem, problem
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.records.people import Assignment, Cadre
+from dotpha_xl.records.people import Cadre
+from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.store.files import expand_inputs, output_name
-from dotpha_xl.xlsx.plan_form import Person, PlanTask, write_plan
+from dotpha_xl.xlsx.plan_form import Person, write_plan
 from dotpha_xl.xlsx.plans import read_plan
 from dotpha_xl.xlsx.report_form import write_report
-from dotpha_xl.xlsx.reports import latest_reports, person_from_meta, plan_task
+from dotpha_xl.xlsx.reports import latest_reports, person_from_meta
 from dotpha_xl.xlsx.tables import read_assignments, read_roster
 from dotpha_xl.xlsx.tenure_tables import read_carried_items
 
@@ -36,19 +37,6 @@ class Generated:
 
 def person_of(cadre: Cadre) -> Person:
     return Person(cadre.cadre_id, cadre.full_name, cadre.position, cadre.unit)
-
-
-def plan_task_of(a: Assignment) -> PlanTask:
-    return PlanTask(
-        section=a.section,
-        number=a.task_no,
-        title=a.title,
-        start_year=a.start_year,
-        end_year=a.end_year,
-        basis=a.basis,
-        targets=a.targets,
-        carried_from=getattr(a, "carried_from", "") or "",
-    )
 
 
 def generate_plans(
@@ -73,10 +61,10 @@ def generate_plans(
     result = Generated(problems=[*roster.problems, *assignments.problems])
     deadline = last_day_allowed(settings.deadlines["plan"].in_year(year), settings.deadline_reading)
     carried = read_carried_items(assignments_path)  # a carry-over workbook's unfinished items
-    work: list[tuple[Person, int, list[PlanTask], int, str, dict]] = []
+    work: list[tuple[Person, int, list[PlannedTask], int, str, dict]] = []
     targets: list[Path] = []
     for cadre in roster.cadres.values():
-        tasks = [plan_task_of(a) for a in assignments.for_cadre(cadre.cadre_id)]
+        tasks = [a.task for a in assignments.for_cadre(cadre.cadre_id)]
         tasks = [t for t in tasks if t.start_year <= year <= t.end_year]
         if not tasks:
             result.skipped.append(cadre.cadre_id)
@@ -105,7 +93,7 @@ def generate_plans(
     return result
 
 
-def _write_one(job: tuple[Person, int, list[PlanTask], int, str, dict]) -> bytes:
+def _write_one(job: tuple[Person, int, list[PlannedTask], int, str, dict]) -> bytes:
     who, year, tasks, items_per_month, deadline, carried = job
     return write_plan(
         who, year, tasks, items_per_month=items_per_month, deadline=deadline, carried=carried
@@ -170,7 +158,7 @@ def generate_reports(
         data = write_report(
             person,
             period,
-            [plan_task(t) for t in tasks.values()],
+            list(tasks.values()),
             {k: t.root for k, t in tasks.items()},
             plan_digest=plan.digest,
             previous=earlier.inputs() if earlier else None,

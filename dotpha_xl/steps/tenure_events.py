@@ -23,7 +23,7 @@ from dotpha_xl.store.consolidation_json import ConsolidationMissing, load_consol
 from dotpha_xl.store.files import expand_inputs, output_name
 from dotpha_xl.xlsx.plan_form import ROMAN, write_plan
 from dotpha_xl.xlsx.plans import PlanFile, read_plan
-from dotpha_xl.xlsx.reports import ReportFile, plan_task, read_report
+from dotpha_xl.xlsx.reports import ReportFile, read_report
 from dotpha_xl.xlsx.tables import read_roster
 from dotpha_xl.xlsx.tenure_blocks import CarriedItem, Handover
 from dotpha_xl.xlsx.tenure_documents import (
@@ -156,7 +156,7 @@ def handover(
         data = write_plan(
             person_of(successor),
             on.year,
-            [plan_task(task)],
+            [task],
             trees={key: task.root},
             extra_meta={"inherited_from": cadre_id, "handover_on": on.isoformat()},
             deadline=f"{due:%d/%m/%Y}",

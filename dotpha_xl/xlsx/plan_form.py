@@ -15,6 +15,7 @@ from typing import Any
 
 from dotpha_xl.domain.tree import Node, skeleton
 from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR
+from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.contract import FORMS, cell_name, write_meta
 from dotpha_xl.xlsx.form_layout import (
     FIRST_DATA_ROW,
@@ -69,35 +70,6 @@ SECTION_TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class PlanTask:
-    """A task as the plan form needs it."""
-
-    section: str
-    number: int
-    title: str
-    start_year: int
-    end_year: int
-    basis: str = ""
-    targets: str = ""
-    carried_from: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"{self.section}{self.number}"
-
-    def as_meta(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "start_year": self.start_year,
-            "end_year": self.end_year,
-            "basis": self.basis,
-            "targets": self.targets,
-            "carried_from": self.carried_from,
-        }
-
-
 @dataclass
 class _Marks:
     """Cells of a form sheet that share one data validation or one conditional format, written
@@ -109,7 +81,7 @@ class _Marks:
     sums: dict[tuple[int, int | None], list[int]] = field(default_factory=dict)
 
 
-def row_label(node: Node, task: PlanTask) -> tuple[str, str]:
+def row_label(node: Node, task: PlannedTask) -> tuple[str, str]:
     """The (STT, Nội dung) of a non-item row, as the form numbers and words them."""
     key = node.key
     level = node.level
@@ -141,7 +113,7 @@ def section_row_key(section: str) -> str:
     return section
 
 
-def prefilled_rows(tasks: Sequence[PlanTask], trees: dict[str, Node]) -> dict[str, list[str]]:
+def prefilled_rows(tasks: Sequence[PlannedTask], trees: dict[str, Node]) -> dict[str, list[str]]:
     """Row key -> locked texts (STT, Nội dung) of every pre-filled row, in sheet order."""
     rows: dict[str, list[str]] = {}
     for section in ("A", "B"):
@@ -156,7 +128,7 @@ def prefilled_rows(tasks: Sequence[PlanTask], trees: dict[str, Node]) -> dict[st
     return rows
 
 
-def build_trees(tasks: Sequence[PlanTask], items_per_month: int) -> dict[str, Node]:
+def build_trees(tasks: Sequence[PlannedTask], items_per_month: int) -> dict[str, Node]:
     return {
         t.key: skeleton(t.section, t.number, t.end_year - t.start_year + 1, items_per_month)
         for t in tasks
@@ -166,7 +138,7 @@ def build_trees(tasks: Sequence[PlanTask], items_per_month: int) -> dict[str, No
 def write_plan(
     person: Person,
     year: int,
-    tasks: Sequence[PlanTask],
+    tasks: Sequence[PlannedTask],
     *,
     items_per_month: int = 3,
     trees: dict[str, Node] | None = None,
@@ -222,7 +194,7 @@ def _write_form(
     fmt: Formats,
     person: Person,
     year: int,
-    tasks: Sequence[PlanTask],
+    tasks: Sequence[PlannedTask],
     trees: dict[str, Node],
     handover: Handover | None = None,
     carried: Mapping[str, Sequence[CarriedItem]] | None = None,
@@ -262,7 +234,7 @@ def _write_task(
     book: Any,
     sheet: Any,
     fmt: Formats,
-    task: PlanTask,
+    task: PlannedTask,
     root: Node,
     row: int,
     marks: _Marks,

@@ -15,11 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
+from dotpha_xl.domain.tree import PlanRow, build_tree, check_tree
 from dotpha_xl.kernel.keys import ITEM, MONTH, NodeKey, parse_key
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import PercentError, as_text, parse_percent
+from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.contract import (
     FormSheet,
     ReadOutcome,
@@ -40,29 +41,11 @@ from dotpha_xl.xlsx.user_text import user_text
 
 
 @dataclass
-class TaskPlan:
-    """One task of a valid (or partly valid) plan: its checked tree and where its rows are."""
-
-    key: str
-    title: str
-    start_year: int
-    end_year: int
-    basis: str
-    targets: str
-    root: Node
-    carried_from: str = ""
-
-    @property
-    def section(self) -> str:
-        return self.key[0]
-
-
-@dataclass
 class PlanFile(ReadOutcome):
     file: str
     path: str
     meta: dict[str, str]
-    tasks: dict[str, TaskPlan] = field(default_factory=dict)
+    tasks: dict[str, PlannedTask] = field(default_factory=dict)
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
@@ -235,10 +218,10 @@ def _sum_cell(sheet: FormSheet, index: int, level: str, section: str) -> str:
 
 def _check_trees(
     sheet: FormSheet, frame: pd.DataFrame, settings: Settings
-) -> tuple[dict[str, TaskPlan], list[Problem]]:
+) -> tuple[dict[str, PlannedTask], list[Problem]]:
     """Build each task's tree from the frame and run the core's structure checks."""
     problems: list[Problem] = []
-    tasks: dict[str, TaskPlan] = {}
+    tasks: dict[str, PlannedTask] = {}
     if frame.empty:
         return tasks, problems
     cells = frame.set_index("key")
@@ -261,16 +244,7 @@ def _check_trees(
             if _under(p.node, bad_weight):
                 continue
             problems.append(p.at(file=sheet.file, sheet=sheet.sheet, cell=_cell_for(cells, p)))
-        tasks[key] = TaskPlan(
-            key=key,
-            title=meta["title"],
-            start_year=int(meta["start_year"]),
-            end_year=int(meta["end_year"]),
-            basis=meta.get("basis", ""),
-            targets=meta.get("targets", ""),
-            carried_from=meta.get("carried_from", ""),
-            root=clean,
-        )
+        tasks[key] = PlannedTask.from_meta(meta, clean)
     return tasks, problems
 
 

@@ -20,6 +20,7 @@ from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.ratings import LEVELS
 from dotpha_xl.domain.tree import Node
 from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR
+from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.contract import FORMS, cell_name, write_meta
 from dotpha_xl.xlsx.form_layout import (
     FIRST_DATA_ROW,
@@ -36,7 +37,7 @@ from dotpha_xl.xlsx.form_layout import (
     write_percent_input,
     write_signature,
 )
-from dotpha_xl.xlsx.plan_form import SECTION_TITLES, PlanTask, row_label
+from dotpha_xl.xlsx.plan_form import SECTION_TITLES, row_label
 from dotpha_xl.xlsx.styles import Formats, new_workbook, print_setup
 
 REPORT_COLUMNS: tuple[Column, ...] = (
@@ -79,7 +80,7 @@ class ReportInputs:
     force_majeure: dict[str, str] = field(default_factory=dict)  # item key -> reason
 
 
-def self_rating_rows(task: PlanTask, root: Node, period: ReportPeriod) -> list[str]:
+def self_rating_rows(task: PlannedTask, root: Node, period: ReportPeriod) -> list[str]:
     """Row keys that carry a self-rating in an annual report: the task (its year or its whole
     period) and, for a period task, the year being reported."""
     if period.kind != "year":
@@ -92,7 +93,7 @@ def self_rating_rows(task: PlanTask, root: Node, period: ReportPeriod) -> list[s
     return keys
 
 
-def report_title(period: ReportPeriod, tasks: Sequence[PlanTask]) -> str:
+def report_title(period: ReportPeriod, tasks: Sequence[PlannedTask]) -> str:
     labels = {
         "quarter": f"QUÝ {('I', 'II', 'III', 'IV')[(period.quarter or 1) - 1]} NĂM {period.year}",
         "half_year": f"6 THÁNG NĂM {period.year}",
@@ -105,7 +106,7 @@ def report_title(period: ReportPeriod, tasks: Sequence[PlanTask]) -> str:
     return title
 
 
-def prefilled_content(tasks: Sequence[PlanTask], trees: Mapping[str, Node]) -> dict[str, Any]:
+def prefilled_content(tasks: Sequence[PlannedTask], trees: Mapping[str, Node]) -> dict[str, Any]:
     """Everything locked in the report, keyed by row: (STT, content, planned product), and the
     plan tree itself (exact weights as fraction strings) so that a reader needs nothing else."""
     rows: dict[str, list[str]] = {}
@@ -128,7 +129,7 @@ def prefilled_content(tasks: Sequence[PlanTask], trees: Mapping[str, Node]) -> d
 def write_report(
     person: Person,
     period: ReportPeriod,
-    tasks: Sequence[PlanTask],
+    tasks: Sequence[PlannedTask],
     trees: Mapping[str, Node],
     *,
     plan_digest: str,
@@ -203,7 +204,7 @@ def write_report(
 def _write_task(
     sheet: Any,
     fmt: Formats,
-    task: PlanTask,
+    task: PlannedTask,
     root: Node,
     row: int,
     period: ReportPeriod,

@@ -21,11 +21,11 @@ from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_percent, parse_rating
 from dotpha_xl.records.items import ItemRow
+from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.store.files import expand_inputs
 from dotpha_xl.xlsx.contract import ReadOutcome, Source, check_meta, check_prefilled, read_form
 from dotpha_xl.xlsx.form_layout import Person
-from dotpha_xl.xlsx.plan_form import PlanTask
-from dotpha_xl.xlsx.plans import PlanFile, TaskPlan, read_plan
+from dotpha_xl.xlsx.plans import PlanFile, read_plan
 from dotpha_xl.xlsx.report_form import (
     LOCKED_COLUMNS,
     ReportInputs,
@@ -42,7 +42,7 @@ class ReportFile(ReadOutcome):
     file: str
     path: str
     meta: dict[str, str]
-    tasks: dict[str, TaskPlan] = field(default_factory=dict)
+    tasks: dict[str, PlannedTask] = field(default_factory=dict)
     completions: dict[str, Fraction] = field(default_factory=dict)
     actual_products: dict[str, str] = field(default_factory=dict)
     force_majeure: dict[str, str] = field(default_factory=dict)  # item key -> reason
@@ -59,19 +59,6 @@ class ReportFile(ReadOutcome):
         return ReportInputs(
             dict(self.completions), dict(self.actual_products), dict(self.force_majeure)
         )
-
-
-def plan_task(task: TaskPlan) -> PlanTask:
-    return PlanTask(
-        section=task.section,
-        number=int(task.key[1:]),
-        title=task.title,
-        start_year=task.start_year,
-        end_year=task.end_year,
-        basis=task.basis,
-        targets=task.targets,
-        carried_from=task.carried_from,
-    )
 
 
 def person_from_meta(meta: dict[str, str]) -> Person:
@@ -135,7 +122,7 @@ def read_report(
     rated: set[str] = set()
     item_keys: set[str] = set()
     for task in report.tasks.values():
-        rated.update(self_rating_rows(plan_task(task), task.root, period))
+        rated.update(self_rating_rows(task, task.root, period))
         item_keys.update(str(i.key) for i in task.root.items())
     records = []
     due_items = _due_items(report.tasks, period)
@@ -235,33 +222,24 @@ def report_rows_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
 _weight = lru_cache(maxsize=4096, typed=True)(Fraction)
 
 
-def _plan_of(prefilled: dict, settings: Settings) -> dict[str, TaskPlan]:
+def _plan_of(prefilled: dict, settings: Settings) -> dict[str, PlannedTask]:
     """The plan sealed in the report's ``_meta``, rebuilt and checked with the core."""
     rows = [
         PlanRow(key, _weight(w) if w else None, content, product)
         for key, (w, content, product) in prefilled["tree"].items()
     ]
     roots, _ = build_tree(rows)
-    out: dict[str, TaskPlan] = {}
+    out: dict[str, PlannedTask] = {}
     for meta in prefilled["tasks"]:
         root = roots.get(meta["key"])
         if root is None:
             continue
         clean, _ = check_tree(root, settings.weight_tolerance)
-        out[meta["key"]] = TaskPlan(
-            key=meta["key"],
-            title=meta["title"],
-            start_year=int(meta["start_year"]),
-            end_year=int(meta["end_year"]),
-            basis=meta.get("basis", ""),
-            targets=meta.get("targets", ""),
-            carried_from=meta.get("carried_from", ""),
-            root=clean,
-        )
+        out[meta["key"]] = PlannedTask.from_meta(meta, clean)
     return out
 
 
-def _due_items(tasks: dict[str, TaskPlan], period: ReportPeriod) -> set[str]:
+def _due_items(tasks: dict[str, PlannedTask], period: ReportPeriod) -> set[str]:
     """Items whose month has ended by the period's end: their completion must be given."""
     due: set[str] = set()
     for task in tasks.values():
@@ -275,7 +253,7 @@ def evaluate_report(report: ReportFile, settings: Settings) -> dict[str, TaskRes
     period = parse_period(report.period_code)
     out: dict[str, TaskResult] = {}
     for key, task in report.tasks.items():
-        rated = self_rating_rows(plan_task(task), task.root, period)
+        rated = self_rating_rows(task, task.root, period)
         # The self-rating that counts: the whole period's in the final year, else the year's.
         whole = task.section == "B" and period.kind == "year" and period.year == task.end_year
         rating_row = (

@@ -1,0 +1,61 @@
+"""A planned task as a record: what the plan form is made from, what a filled plan gives back with
+its checked tree, and what a report carries sealed.  One class for the concept, from the
+assignment (``records.people.Assignment.task``) to the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dotpha_xl.domain.tree import Node
+
+
+@dataclass
+class PlannedTask:
+    """One task of a cadre's plan: its identity and wording, and its tree once one is known."""
+
+    section: str  # "A" (annual) or "B" (a period of several years)
+    number: int
+    title: str
+    start_year: int
+    end_year: int
+    basis: str = ""
+    targets: str = ""
+    carried_from: str = ""
+    root: Node | None = None  # the checked plan tree (a filled plan, a sealed report)
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}{self.number}"
+
+    @property
+    def years(self) -> int:
+        return self.end_year - self.start_year + 1
+
+    def as_meta(self) -> dict[str, Any]:
+        """The task as a workbook's sealed ``_meta`` carries it."""
+        return {
+            "key": self.key,
+            "title": self.title,
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "basis": self.basis,
+            "targets": self.targets,
+            "carried_from": self.carried_from,
+        }
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any], root: Node | None = None) -> PlannedTask:
+        """A task from the ``_meta`` a workbook carries (``as_meta``), with its tree if known."""
+        key = str(meta["key"])
+        return cls(
+            section=key[0],
+            number=int(key[1:]),
+            title=meta["title"],
+            start_year=int(meta["start_year"]),
+            end_year=int(meta["end_year"]),
+            basis=meta.get("basis", ""),
+            targets=meta.get("targets", ""),
+            carried_from=meta.get("carried_from", ""),
+            root=root,
+        )
