@@ -5,8 +5,7 @@ I/O: ``dotpha_xl.store.consolidation_json`` writes and reads them as JSON, the w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
@@ -15,32 +14,58 @@ from dotpha_xl.domain.evaluate import TaskResult
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.kernel.problems import Problem
 from dotpha_xl.kernel.text import format_percent
-from dotpha_xl.records.items import ItemRow
 from dotpha_xl.records.people import Cadre
 
 FLAG_LATE = "late"
 
 
 @dataclass
-class TaskRow:
-    """One cadre's task in the period: the figures of the core and where they came from."""
+class TaskOutcome:
+    """One task of a report as evaluated where the file was read: its plan's identity, the exact
+    figures of the core, and its items (a list; packed bytes, then ``StoredItems``, in a batch)."""
 
-    cadre: Cadre
     task_key: str
     title: str
     section: str
     start_year: int
     end_year: int
     result: TaskResult
+    items: Any = ()
+    fm_reasons: dict[str, str] = field(default_factory=dict)  # item key -> force majeure reason
+    shortfall_reason: str = ""
+
+
+@dataclass(frozen=True)
+class TenureFigures:
+    """A task's handover figures (Art. 2.4): for the cadre who left, the attainment A_d of the
+    plan to that day; for the successor, the completion C_d taken over and their own part O."""
+
+    handover_on: date
+    attainment: Fraction | None = None  # the leaving cadre's A_d
+    completion_at_handover: Fraction | None = None  # the successor's C_d
+    completion_own: Fraction | None = None  # the successor's O
+    inherited: bool = False  # a successor's row (else the leaving cadre's)
+
+
+@dataclass(kw_only=True)
+class TaskRow(TaskOutcome):
+    """One cadre's task in the period: the figures of the core and where they came from."""
+
+    cadre: Cadre
     report_file: str
     received: datetime | None
     deadline: date | None
     late: bool
-    items: Iterable[ItemRow] = ()  # a list, or StoredItems read back from the item store
-    fm_reasons: dict[str, str] = field(default_factory=dict)
-    shortfall_reason: str = ""
-    tenure: dict[str, Any] = field(default_factory=dict)  # handover figures (steps/tenure.py)
+    tenure: TenureFigures | None = None  # handover figures (steps/tenure.py)
     extra_flags: list[str] = field(default_factory=list)
+    #: The unfinished items as a consolidation JSON gave them (a loaded row has no item rows).
+    unfinished: list[dict[str, Any]] | None = None
+
+    @classmethod
+    def of(cls, outcome: TaskOutcome, **where: Any) -> TaskRow:
+        """The row of ``outcome`` for a cadre (``cadre``, ``report_file``, ``received``,
+        ``deadline``, ``late`` and the rest given by name)."""
+        return cls(**{f.name: getattr(outcome, f.name) for f in fields(TaskOutcome)}, **where)
 
     @property
     def flags(self) -> list[str]:
@@ -107,20 +132,18 @@ class Consolidation:
         return cadre.body if cadre else None
 
 
-def tenure_note(row: Any) -> str:
+def tenure_note(row: TaskRow) -> str:
     """The handover figures of a task row in words, for the body workbook's notes column."""
-    t = getattr(row, "tenure", None) or {}
-    if "handover_on" not in t:
+    t = row.tenure
+    if t is None:
         return ""
-    on = date.fromisoformat(t["handover_on"])
-    if "completion_at_handover" in t:
-        c_d = Fraction(str(t["completion_at_handover"]))
-        own = t.get("completion_own")
-        own_text = format_percent(Fraction(str(own))) if own is not None else "không có"
+    on = t.handover_on
+    if t.inherited:
+        own = format_percent(t.completion_own) if t.completion_own is not None else "không có"
+        done = format_percent(t.completion_at_handover or Fraction(0))
         return (
-            f" (nhận bàn giao ngày {on:%d/%m/%Y}: đã hoàn thành {format_percent(c_d)} khi nhận;"
-            f" phần tự thực hiện {own_text})"
+            f" (nhận bàn giao ngày {on:%d/%m/%Y}: đã hoàn thành {done} khi nhận;"
+            f" phần tự thực hiện {own})"
         )
-    a_d = t.get("attainment")
-    a_text = format_percent(Fraction(str(a_d))) if a_d is not None else "chưa có"
+    a_text = format_percent(t.attainment) if t.attainment is not None else "chưa có"
     return f" (ngày {on:%d/%m/%Y}; mức đạt so với kế hoạch đến ngày đó {a_text})"

@@ -26,8 +26,8 @@ import pandas as pd
 
 from dotpha_xl.kernel.problems import Problem, has_errors
 from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.store.item_store import ItemStore
-from dotpha_xl.xlsx.contract import ReadOutcome
 
 #: Files per job sent to a worker, at most: a job's rows are validated by pandera at once (its
 #: fixed cost, ~10 ms a call, spread over the chunk), and bound the frames alive at once.
@@ -37,23 +37,12 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass
-class FileVerdict(ReadOutcome):
-    """What a batch keeps of one file: enough for the roll-up, the ledger and the messages."""
+class Pending:
+    """A file's rows awaiting the batch's one pandera check, kept in the worker only."""
 
-    file: str
-    path: str
-    meta: dict[str, str]
-    problems: list[Problem] = field(default_factory=list)
-    sha256: str = ""
-    size: int = 0
-    evaluated: list[dict[str, Any]] = field(default_factory=list)  # reports: one per task
-    frame: pd.DataFrame | None = None  # plans: rows awaiting the batch's pandera check
+    frame: pd.DataFrame | None = None  # plans
     records: list[dict[str, Any]] | None = None  # reports: the same, not yet a frame
-    tree_problems: list[Problem] = field(default_factory=list)  # plans: after pandera's
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.problems)
+    tree_problems: list[Problem] = field(default_factory=list)  # plans: merged after pandera's
 
 
 def _small_meta(meta: dict[str, str]) -> dict[str, str]:
@@ -62,14 +51,14 @@ def _small_meta(meta: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in meta.items() if not k.startswith(PREFILLED_PREFIX)}
 
 
-def plan_verdict(path: Path, settings: Settings) -> FileVerdict:
+def plan_verdict(path: Path, settings: Settings) -> FileOutcome:
     """``read_plan`` without its pandera step (left to the batch); the tree checks' problems are
     kept apart so that the batch can dedupe them after pandera's, exactly as ``read_plan``."""
     from dotpha_xl.xlsx.contract import check_meta, check_prefilled, read_form
     from dotpha_xl.xlsx.plans import LOCKED_COLUMNS, _check_trees, plan_frame
 
     sheet = read_form(path, "plan")
-    verdict = FileVerdict(
+    verdict = FileOutcome(
         sheet.file, str(path), _small_meta(sheet.meta), list(sheet.problems), sheet.sha256,
         sheet.size,
     )  # fmt: skip
@@ -79,8 +68,8 @@ def plan_verdict(path: Path, settings: Settings) -> FileVerdict:
     verdict.problems += check_prefilled(sheet, LOCKED_COLUMNS, sheet.prefilled["rows"])
     frame, cell_problems = plan_frame(sheet)
     verdict.problems += cell_problems
-    _, verdict.tree_problems = _check_trees(sheet, frame, settings)
-    verdict.frame = frame[PLAN_COLUMNS]
+    _, tree_problems = _check_trees(sheet, frame, settings)
+    verdict.pending = Pending(frame=frame[PLAN_COLUMNS], tree_problems=tree_problems)
     return verdict
 
 
@@ -90,59 +79,46 @@ PLAN_COLUMNS = [
 ]  # fmt: skip
 
 
-def report_verdict(path: Path, settings: Settings, period_code: str) -> FileVerdict:
+def report_verdict(path: Path, settings: Settings, period_code: str) -> FileOutcome:
     """``read_report`` without its pandera step; a report of ``period_code`` that reads cleanly so
     far is evaluated here, each task's figures exact, as ``consolidate`` shows them."""
     from dotpha_xl.store.item_store import pack_items
-    from dotpha_xl.xlsx.reports import evaluate_report, item_rows, read_report
+    from dotpha_xl.xlsx.reports import read_report, task_outcomes
 
     report = read_report(path, settings, validate=False)
-    verdict = FileVerdict(
+    verdict = FileOutcome(
         report.file, report.path, _small_meta(report.meta), report.problems, report.sha256,
-        report.size, records=report.records,
+        report.size, pending=Pending(records=report.records),
     )  # fmt: skip
     if not report.ok or report.period_code != period_code:
         return verdict
-    for key, outcome in evaluate_report(report, settings).items():
-        task = report.tasks[key]
-        verdict.evaluated.append(
-            {
-                "task_key": key,
-                "title": task.title,
-                "section": task.section,
-                "start_year": task.start_year,
-                "end_year": task.end_year,
-                # the per-node figures are the core's working; nothing downstream shows them
-                "result": dataclasses.replace(outcome, figures={}, figures_raw={}),
-                "items": pack_items(item_rows(report, task.root)),  # stored by the batch
-                "fm_reasons": {
-                    k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
-                },
-                "shortfall_reason": report.shortfall_reasons.get(key, ""),
-            }
-        )
+    for outcome in task_outcomes(report, settings):
+        # the per-node figures are the core's working; nothing downstream shows them
+        outcome.result = dataclasses.replace(outcome.result, figures={}, figures_raw={})
+        outcome.items = pack_items(outcome.items)  # stored by the batch
+        verdict.tasks.append(outcome)
     return verdict
 
 
-def plan_identity(path: Path, settings: Settings) -> FileVerdict:
+def plan_identity(path: Path, settings: Settings) -> FileOutcome:
     """Whose plan a file is and for which year, from its sealed ``_meta`` alone (no cell read):
     enough to route it; ``ok`` says the file opened and its seal holds."""
     from dotpha_xl.xlsx.contract import read_form
 
     peek = read_form(path, "plan", limits=settings.limits, meta_only=True)
-    return FileVerdict(peek.file, str(path), _small_meta(peek.meta), list(peek.problems),
+    return FileOutcome(peek.file, str(path), _small_meta(peek.meta), list(peek.problems),
                        peek.sha256, peek.size)  # fmt: skip
 
 
 #: What a worker does with each file of a job, by the kind of batch.
-READERS: dict[str, Callable[..., FileVerdict]] = {
+READERS: dict[str, Callable[..., FileOutcome]] = {
     "plan": plan_verdict,
     "plan_identity": plan_identity,
     "report": report_verdict,
 }
 
 
-def _job(job: tuple[str, Settings, str, list[Path]]) -> list[FileVerdict]:
+def _job(job: tuple[str, Settings, str, list[Path]]) -> list[FileOutcome]:
     """Read a chunk of files, then validate their rows with pandera at once (one frame for the
     chunk): only the small verdicts go back to the parent, never the frames."""
     from dotpha_xl.xlsx.schemas import PlanRowsSchema, ReportRowsSchema
@@ -172,7 +148,7 @@ def worker_pool(jobs: int):
 
 def _verdicts(
     kind: str, paths: Sequence[Path], settings: Settings, period_code: str, jobs: int
-) -> Iterator[list[FileVerdict]]:
+) -> Iterator[list[FileOutcome]]:
     size = max(1, min(CHUNK, -(-len(paths) // (4 * max(1, jobs)))))
     chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
     work = [(kind, settings, period_code, chunk) for chunk in chunks]
@@ -191,32 +167,32 @@ def read_batch(
     jobs: int = 1,
     progress: Progress | None = None,
     item_store: ItemStore | None = None,
-) -> list[FileVerdict]:
+) -> list[FileOutcome]:
     """A verdict per file of ``paths`` (``kind`` is ``plan``, ``report`` or ``plan_identity``), in
     order, with every problem ``read_plan`` / ``read_report`` would give; reports of
     ``period_code`` evaluated; for ``plan_identity``, only whose plan each file is.
 
     The item rows of evaluated tasks go to ``item_store`` as they arrive (a fresh one when none
     is given), so that only where they are stays in memory."""
-    out: list[FileVerdict] = []
+    out: list[FileOutcome] = []
     store = item_store if item_store is not None else ItemStore()
     for chunk in _verdicts(kind, paths, settings, period_code, jobs):
         for verdict in chunk:
-            for task in verdict.evaluated:
-                task["items"] = store.add(task["items"])
+            for task in verdict.tasks:
+                task.items = store.add(task.items)
         out += chunk
         if progress is not None:
             progress(len(out), len(paths))
     return out
 
 
-def _validate_block(block: list[FileVerdict], schema: Any) -> None:
+def _validate_block(block: list[FileOutcome], schema: Any) -> None:
     """One pandera validation of the block's rows; failures go back to their files."""
     from dotpha_xl.xlsx.plans import merge_tree_problems
     from dotpha_xl.xlsx.schemas import validate_frame
 
     names = Counter(v.file for v in block)
-    checked = [v for v in block if v.frame is not None or v.records is not None]
+    checked = [v for v in block if v.pending is not None]
     found: dict[str, list[Problem]] = {}
     together = [v for v in checked if names[v.file] == 1]
     if together:
@@ -227,21 +203,20 @@ def _validate_block(block: list[FileVerdict], schema: Any) -> None:
             v.problems += validate_frame(_frame_of([v]), schema)
         else:
             v.problems += found.get(v.file, [])
-        v.problems += merge_tree_problems(v.tree_problems, v.problems)
+        v.problems += merge_tree_problems(v.pending.tree_problems, v.problems)
         if not v.ok:
-            v.evaluated = []
+            v.tasks = []
     for v in block:
-        v.frame = v.records = None
-        v.tree_problems = []
+        v.pending = None
 
 
-def _frame_of(verdicts: list[FileVerdict]) -> pd.DataFrame:
+def _frame_of(verdicts: list[FileOutcome]) -> pd.DataFrame:
     """The rows of ``verdicts`` as one frame, indexed 0..n-1: plans' frames concatenated, or
     reports' records made into a frame at once."""
     from dotpha_xl.xlsx.reports import report_rows_frame
 
-    frames = [v.frame for v in verdicts if v.frame is not None]
+    frames = [v.pending.frame for v in verdicts if v.pending.frame is not None]
     if not frames:
-        return report_rows_frame([r for v in verdicts for r in v.records or ()])
+        return report_rows_frame([r for v in verdicts for r in v.pending.records or ()])
     whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return whole.reset_index(drop=True)

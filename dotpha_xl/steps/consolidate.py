@@ -20,8 +20,9 @@ from dotpha_xl.kernel.problems import problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import as_text
 from dotpha_xl.records.consolidation import Consolidation, Missing, Rejected, Superseded, TaskRow
+from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.records.people import Cadre
-from dotpha_xl.steps.batch import FileVerdict, read_batch
+from dotpha_xl.steps.batch import read_batch
 from dotpha_xl.steps.tenure import apply_tenure
 from dotpha_xl.store.consolidation_json import json_chunks
 from dotpha_xl.store.files import (
@@ -94,7 +95,7 @@ def consolidate(
     receipts = read_receipts(receipts_path)
     due = report_deadline(settings, period)
 
-    chosen: dict[str, tuple[datetime, FileVerdict]] = {}
+    chosen: dict[str, tuple[datetime, FileOutcome]] = {}
     paths = expand_inputs([reports_dir])
     reports = read_batch(
         "report", paths, settings, period_code=period.code, jobs=jobs, progress=progress,
@@ -127,23 +128,12 @@ def consolidate(
     for cadre_id, (received, report) in chosen.items():
         cadre = roster.cadres[cadre_id]
         late = due is not None and not is_on_time(received.date(), due, settings.deadline_reading)
-        for task in report.evaluated:  # evaluated exactly where the file was read
-            result.tasks.append(
-                TaskRow(
-                    cadre=cadre,
-                    report_file=report.file,
-                    received=received,
-                    deadline=due,
-                    late=late,
-                    **task,
-                )
-            )
+        for task in report.tasks:  # evaluated exactly where the file was read
+            row = TaskRow.of(task, cadre=cadre, report_file=report.file, received=received,
+                             deadline=due, late=late)  # fmt: skip
+            result.tasks.append(row)
 
-    def make_row(cadre: Cadre, file: str, **task: Any) -> TaskRow:
-        return TaskRow(cadre=cadre, report_file=file, received=None, deadline=None, late=False,
-                       **task)  # fmt: skip
-
-    handed_over = apply_tenure(result, roster, paths, reports, chosen, settings, make_row)
+    handed_over = apply_tenure(result, roster, paths, reports, chosen, settings)
     expected = _expected_cadres(
         roster.cadres, plans_dir, assignments_path, period, settings, result, jobs, ledger,
         reported=set(chosen),

@@ -10,14 +10,16 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from dotpha_xl.domain.calendar import plan_deadline_for_new
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.tenure import Handover, handover_figures, successor_rating
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.kernel.text import json_percent
-from dotpha_xl.records.people import Cadre
+from dotpha_xl.records.consolidation import Consolidation, TaskRow, TenureFigures
+from dotpha_xl.records.outcomes import FileOutcome
+from dotpha_xl.records.people import Cadre, Roster
 
 FLAG_HANDED_OVER = "handed_over"
 FLAG_INHERITED = "inherited"
@@ -117,36 +119,35 @@ def handovers_of(report: Any, settings: Settings, handover_on: date) -> dict[str
 
 
 def apply_tenure(
-    result: Any,
-    roster: Any,
-    paths: Sequence[Any],
-    verdicts: Sequence[Any],
+    result: Consolidation,
+    roster: Roster,
+    paths: Sequence[Path],
+    outcomes: Sequence[FileOutcome],
     chosen: dict[str, Any],
     settings: Settings,
-    make_row: Any,
 ) -> set[str]:
     """Add the rows of cadres who left during ``result.period`` (from their report as of
     ``left_on``) and mark their successors' inherited tasks; return who is thereby accounted for.
 
-    ``make_row(cadre, report_file, **task)`` builds a ``TaskRow``; ``chosen`` is the cadre id ->
-    (received, verdict) of the period's reports.  Nothing happens when no one left.
+    ``chosen`` is the cadre id -> (received, outcome) of the period's reports.  Nothing happens
+    when no one left.
     """
-    from dotpha_xl.xlsx.reports import evaluate_report, item_rows, read_report
+    from dotpha_xl.xlsx.reports import read_report, task_outcomes
 
     period = result.period
     leavers = {cid: c for cid, c in roster.cadres.items() if left_during(c, period)}
     if not leavers:
         return set()
-    found: dict[str, tuple[Any, Any]] = {}
-    for path, verdict in zip(paths, verdicts, strict=True):
-        cadre = leavers.get(verdict.cadre_id)
-        if cadre is None or not verdict.ok:
+    found: dict[str, Path] = {}
+    for path, outcome in zip(paths, outcomes, strict=True):
+        cadre = leavers.get(outcome.cadre_id)
+        if cadre is None or not outcome.ok:
             continue
-        if verdict.period_code == cadre.left_on.isoformat():
-            found[cadre.cadre_id] = (path, verdict)
+        if outcome.period_code == cadre.left_on.isoformat():
+            found[cadre.cadre_id] = path
     accounted: set[str] = set()
     handed: dict[str, dict[str, Handover]] = {}
-    for cadre_id, (path, _) in found.items():
+    for cadre_id, path in found.items():
         cadre = leavers[cadre_id]
         report = read_report(path, settings)
         if not report.ok:
@@ -156,35 +157,22 @@ def apply_tenure(
         if cadre_id in chosen:
             continue  # a report of the period itself was sent as well: it stands
         accounted.add(cadre_id)
-        for key, outcome in evaluate_report(report, settings).items():
-            h = figures[key]
-            task = report.tasks[key]
-            row = make_row(
-                cadre,
-                report.file,
-                task_key=key,
-                title=task.title,
-                section=task.section,
-                start_year=task.start_year,
-                end_year=task.end_year,
-                result=dataclasses.replace(
-                    outcome,
-                    expected_to_date=h.expected,
-                    completion_year=h.completion,
-                    rating=h.rating,
-                    rating_raw=None,
-                    figures={},
-                    figures_raw={},
-                ),
-                items=item_rows(report, task.root),
-                fm_reasons={k: v for k, v in report.force_majeure.items() if k.startswith(key)},
-                shortfall_reason=report.shortfall_reasons.get(key, ""),
+        for task in task_outcomes(report, settings):
+            h = figures[task.task_key]
+            task.result = dataclasses.replace(
+                task.result,
+                expected_to_date=h.expected,
+                completion_year=h.completion,
+                rating=h.rating,
+                rating_raw=None,
+                figures={},
+                figures_raw={},
             )
-            row.tenure = {
-                "handover_on": cadre.left_on.isoformat(),
-                "attainment": json_percent(h.attainment),
-            }
-            row.extra_flags = [FLAG_HANDED_OVER]
+            row = TaskRow.of(
+                task, cadre=cadre, report_file=report.file, received=None, deadline=None,
+                late=False, extra_flags=[FLAG_HANDED_OVER],
+                tenure=TenureFigures(cadre.left_on, attainment=h.attainment),
+            )  # fmt: skip
             result.tasks.append(row)
     by_predecessor = successors(roster.cadres)
     for cadre_id, figures in handed.items():
@@ -198,7 +186,7 @@ def apply_tenure(
     return accounted
 
 
-def mark_inherited(row: Any, h: Handover, settings: Settings) -> None:
+def mark_inherited(row: TaskRow, h: Handover, settings: Settings) -> None:
     """A successor's task row: C_d, O, and the rating of O in place of the rating of C_end."""
     r = row.result
     c_end = r.completion_year
@@ -210,10 +198,7 @@ def mark_inherited(row: Any, h: Handover, settings: Settings) -> None:
         if r.completion_year_raw is not None:
             raw = successor_rating(r.completion_year_raw, h.completion, settings.thresholds)[1]
         row.result = dataclasses.replace(r, rating=rating, rating_raw=raw)
-    row.tenure = {
-        **row.tenure,
-        "handover_on": h.handover_on.isoformat(),
-        "completion_at_handover": json_percent(h.completion),
-        "completion_own": json_percent(own),
-    }
+    row.tenure = TenureFigures(
+        h.handover_on, completion_at_handover=h.completion, completion_own=own, inherited=True
+    )
     row.extra_flags = [FLAG_INHERITED]

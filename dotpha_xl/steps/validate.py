@@ -9,6 +9,7 @@ from typing import Any
 
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.store.atomic import check_output_outside_inputs
 from dotpha_xl.store.files import expand_inputs
 from dotpha_xl.xlsx.plans import PlanFile, read_plan
@@ -16,31 +17,8 @@ from dotpha_xl.xlsx.tables import read_roster
 
 
 @dataclass
-class FileVerdict:
-    file: str
-    path: str
-    cadre_id: str
-    problems: list[Problem]
-    annotated: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.problems)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "path": self.path,
-            "cadre_id": self.cadre_id,
-            "valid": self.ok,
-            "annotated": self.annotated,
-            "problems": [p.to_dict() for p in self.problems],
-        }
-
-
-@dataclass
 class Validation:
-    files: list[FileVerdict] = field(default_factory=list)
+    files: list[FileOutcome] = field(default_factory=list)
     plans: list[PlanFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # of the batch itself (roster)
 
@@ -86,7 +64,9 @@ def validate_plans(
                     file=plan.file, sheet="_meta"
                 )
             )
-        verdict = FileVerdict(plan.file, str(path), plan.cadre_id, plan.problems)
+        verdict = FileOutcome(
+            plan.file, str(path), plan.meta, plan.problems, plan.sha256, plan.size
+        )
         if annotate_dir is not None and plan.problems and path.suffix.lower() == ".xlsx":
             try:
                 verdict.annotated = str(

@@ -14,7 +14,14 @@ from typing import Any
 
 from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.text import json_percent
-from dotpha_xl.records.consolidation import Consolidation, Missing, Rejected, Superseded, TaskRow
+from dotpha_xl.records.consolidation import (
+    Consolidation,
+    Missing,
+    Rejected,
+    Superseded,
+    TaskRow,
+    TenureFigures,
+)
 from dotpha_xl.store.files import consolidation_json_name
 from dotpha_xl.store.item_store import unfinished_items
 
@@ -50,9 +57,24 @@ def task_json(row: TaskRow) -> dict[str, Any]:
         "received": row.received.isoformat(timespec="seconds") if row.received else None,
         "deadline": row.deadline.isoformat() if row.deadline else None,
         # read back from the item store now, not kept: what a carry-over lists
-        "unfinished_items": unfinished_items(row.items),
-        **row.tenure,
+        "unfinished_items": (
+            row.unfinished if row.unfinished is not None else unfinished_items(row.items)
+        ),
+        **tenure_json(row.tenure),
     }
+
+
+def tenure_json(t: TenureFigures | None) -> dict[str, Any]:
+    """A task row's handover figures as the JSON gives them (none when there was no handover)."""
+    if t is None:
+        return {}
+    if t.inherited:
+        return {
+            "handover_on": t.handover_on.isoformat(),
+            "completion_at_handover": json_percent(t.completion_at_handover),
+            "completion_own": json_percent(t.completion_own),
+        }
+    return {"handover_on": t.handover_on.isoformat(), "attainment": json_percent(t.attainment)}
 
 
 def missing_json(m: Missing) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 from dotpha_xl.kernel.problems import Problem, problem
 from dotpha_xl.kernel.settings import Limits, default_settings
 from dotpha_xl.kernel.text import as_text
+from dotpha_xl.records.outcomes import ReadOutcome
 from dotpha_xl.xlsx.safe_open import open_workbook
 
 META_SHEET = "_meta"
@@ -148,31 +149,6 @@ class KeyedRow:
 
     def is_blank(self, columns: Iterable[str]) -> bool:
         return all(_blank(self.values.get(c)) for c in columns)
-
-
-class ReadOutcome:
-    """What every file read through the contract tells of itself, from its ``_meta`` and its
-    problems (mixed into ``FormSheet``, ``PlanFile``, ``ReportFile`` and batch verdicts)."""
-
-    meta: dict[str, str]
-    problems: list[Problem]
-
-    @property
-    def cadre_id(self) -> str:
-        return self.meta.get("cadre_id", "")
-
-    @property
-    def period_code(self) -> str:
-        return self.meta.get("period", "")
-
-    @property
-    def year(self) -> int | None:
-        text = self.meta.get("year", "")
-        return int(text) if text.isdigit() else None
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
 
 
 @dataclass

@@ -20,10 +20,10 @@ from dotpha_xl.kernel.keys import ITEM, MONTH, NodeKey, parse_key
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import PercentError, as_text, parse_percent
+from dotpha_xl.records.outcomes import ReadOutcome
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.contract import (
     FormSheet,
-    ReadOutcome,
     Source,
     check_meta,
     check_prefilled,

@@ -20,10 +20,12 @@ from dotpha_xl.kernel.keys import ITEM, parse_key
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_percent, parse_rating
+from dotpha_xl.records.consolidation import TaskOutcome
 from dotpha_xl.records.items import ItemRow
+from dotpha_xl.records.outcomes import ReadOutcome
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.store.files import expand_inputs
-from dotpha_xl.xlsx.contract import ReadOutcome, Source, check_meta, check_prefilled, read_form
+from dotpha_xl.xlsx.contract import Source, check_meta, check_prefilled, read_form
 from dotpha_xl.xlsx.form_layout import Person
 from dotpha_xl.xlsx.plans import PlanFile, read_plan
 from dotpha_xl.xlsx.report_form import (
@@ -268,6 +270,30 @@ def evaluate_report(report: ReportFile, settings: Settings) -> dict[str, TaskRes
             set(report.force_majeure),
             report.self_ratings.get(rating_row),
             settings.thresholds,
+        )
+    return out
+
+
+def task_outcomes(report: ReportFile, settings: Settings) -> list[TaskOutcome]:
+    """Every task of a report, evaluated exactly from its items, with its items and reasons: the
+    one place a report's task results are made (consolidation, handover)."""
+    out = []
+    for key, result in evaluate_report(report, settings).items():
+        task = report.tasks[key]
+        out.append(
+            TaskOutcome(
+                task_key=key,
+                title=task.title,
+                section=task.section,
+                start_year=task.start_year,
+                end_year=task.end_year,
+                result=result,
+                items=item_rows(report, task.root),
+                fm_reasons={
+                    k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
+                },
+                shortfall_reason=report.shortfall_reasons.get(key, ""),
+            )
         )
     return out
 
