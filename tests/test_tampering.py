@@ -113,7 +113,8 @@ def test_added_merged_cells_and_blank_rows_are_tolerated(valid_plan):
         # Real ranges that hide no value: an empty item row's input cells (content to w_month),
         # and three cells above the form's heading.
         r = c.rows["A1.Q1.M1.I3"]
-        assert all(c.sheet.cell(r, c.columns[k]).value is None for k in ("content", "w_month"))
+        for k in ("content", "product", "w_month"):
+            assert c.sheet.cell(r, c.columns[k]).value is None
         c.sheet.merge_cells(
             start_row=r,
             start_column=c.columns["content"],
