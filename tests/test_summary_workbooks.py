@@ -150,14 +150,30 @@ def test_formula_like_text_stays_text(sample):
         cell = r[columns["actual_product"]]
         assert cell.data_type == "s"
         assert cell.value == "=1+1 (biên bản số 12)"
-    # a title typed with a leading "=" is a string in "Tổng hợp" too
-    titles = [
-        cell
-        for row in book["Tổng hợp"].iter_rows()
-        for cell in row
-        if isinstance(cell.value, str) and cell.value.startswith("=")
+    # Titles typed with a leading "=", "+", "-" or "@" (and a position typed like a formula) are
+    # strings in "Tổng hợp" too, exactly as typed.  The sample has none: give them to its tasks.
+    typed = ["=SUM(A1:A3) việc đột phá", "+84 hồ sơ số hoá", "-Cải cách hành chính", "@Chuyển đổi"]
+    position = '=HYPERLINK("http://x","Giám đốc")'
+    mine = c.for_body(body)
+    assert len(mine.tasks) > len(typed)
+    changed = [
+        dataclasses.replace(t, title=title) for t, title in zip(mine.tasks, typed, strict=False)
     ]
-    assert all(cell.data_type == "s" for cell in titles)
+    changed[0] = dataclasses.replace(
+        changed[0], cadre=dataclasses.replace(changed[0].cadre, position=position)
+    )
+    mine.tasks = changed + mine.tasks[len(typed) :]
+    want = {f"{t.cadre.cadre_id}:{t.task_key}": t for t in changed}
+    book = openpyxl.load_workbook(io.BytesIO(write_body_workbook(mine, body, default_settings())))
+    columns, _ = contract_rows(book["Tổng hợp"])
+    rows = {r[0].value: r for r in book["Tổng hợp"].iter_rows() if r[0].value in want}
+    assert len(rows) == len(want) == len(typed)  # every one of them is looked at
+    for key, row in rows.items():
+        for column, text in (("title", want[key].title), ("position", want[key].cadre.position)):
+            cell = row[columns[column]]
+            assert cell.data_type == "s", (key, column, cell.value)
+            assert cell.value == text, (key, column)
+    assert rows[next(iter(want))][columns["position"]].value == position
 
 
 def _exact(x):

@@ -40,12 +40,22 @@ def valid_plan(tmp_path_factory) -> bytes:
 
 
 def changed(data: bytes, change) -> list[tuple[str, str]]:
+    return [(p.code, p.cell) for p in read_changed(data, change).problems]
+
+
+def read_changed(data: bytes, change):
+    """The plan read back after ``change(book, contract)``, made with openpyxl."""
     book = openpyxl.load_workbook(io.BytesIO(data))
     change(book, find_contract(form_sheet(book)))
     out = io.BytesIO()
     book.save(out)
-    plan = read_plan(io.BytesIO(out.getvalue()), default_settings(), name="p.xlsx")
-    return [(p.code, p.cell) for p in plan.problems]
+    return read_plan(io.BytesIO(out.getvalue()), default_settings(), name="p.xlsx")
+
+
+def cell_of(data: bytes, key: str, column: str, below: int = 0) -> str:
+    """The A1 reference of row ``key`` (or ``below`` rows under it) in ``column``."""
+    c = find_contract(form_sheet(openpyxl.load_workbook(io.BytesIO(data))))
+    return f"{openpyxl.utils.get_column_letter(c.columns[column])}{c.rows[key] + below}"
 
 
 def test_an_extra_sheet_is_tolerated(valid_plan):
@@ -100,12 +110,52 @@ def test_a_deleted_prefilled_row_is_detected(valid_plan):
 
 def test_added_merged_cells_and_blank_rows_are_tolerated(valid_plan):
     def merge_and_space(book, c):
-        r = c.rows["A1.Q1.M1.I1"]
-        col = c.columns["product"]
-        c.sheet.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + 0)
+        # Real ranges that hide no value: an empty item row's input cells (content to w_month),
+        # and three cells above the form's heading.
+        r = c.rows["A1.Q1.M1.I3"]
+        for k in ("content", "product", "w_month"):
+            assert c.sheet.cell(r, c.columns[k]).value is None
+        c.sheet.merge_cells(
+            start_row=r,
+            start_column=c.columns["content"],
+            end_row=r,
+            end_column=c.columns["w_month"],
+        )
         c.sheet.merge_cells(start_row=1, start_column=2, end_row=1, end_column=4)
+        c.sheet.insert_rows(c.rows["A1.Q1.M2"])  # a blank row between two months
 
-    assert changed(valid_plan, merge_and_space) == []
+    before = read_plan(io.BytesIO(valid_plan), default_settings(), name="p.xlsx")
+    after = read_changed(valid_plan, merge_and_space)
+    assert after.problems == []
+    assert after.tasks == before.tasks  # the file reads as before
+
+
+def test_merged_cells_over_typed_values_are_detected_at_the_emptied_cell(valid_plan):
+    # Excel and openpyxl keep only the first cell's value of a merged range: what the merge hid
+    # is reported at the cell that lost it.
+    def merge_down(book, c):  # one item's content over the next item's
+        r = c.rows["A1.Q1.M1.I1"]
+        col = c.columns["content"]
+        assert c.sheet.cell(r + 1, col).value  # A1.Q1.M1.I2 has its own content
+        c.sheet.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
+
+    hidden = cell_of(valid_plan, "A1.Q1.M1.I2", "content")
+    assert changed(valid_plan, merge_down) == [("item_without_content", hidden)]
+
+    def merge_across(book, c):  # an item's product over its own weight
+        r = c.rows["A1.Q1.M1.I1"]
+        assert c.sheet.cell(r, c.columns["w_month"]).value == 0.5
+        c.sheet.merge_cells(
+            start_row=r,
+            start_column=c.columns["product"],
+            end_row=r,
+            end_column=c.columns["w_month"],
+        )
+
+    assert changed(valid_plan, merge_across) == [
+        ("weight_missing", cell_of(valid_plan, "A1.Q1.M1.I1", "w_month")),
+        ("weight_sum_not_100", cell_of(valid_plan, "A1.Q1.M1", "w_month")),  # sums to 50 %
+    ]
 
 
 def test_a_stray_value_below_the_table_is_a_warning_not_an_item(valid_plan):
@@ -127,4 +177,17 @@ def test_a_keyless_row_joined_to_the_table_end_is_a_new_item(valid_plan):
         c.sheet.cell(last + 1, c.columns["content"]).value = "Việc thêm cuối kế hoạch"
         c.sheet.cell(last + 1, c.columns["w_month"]).value = 0
 
-    assert changed(valid_plan, append_item) == []
+    plan = read_changed(valid_plan, append_item)
+    assert plan.problems == []
+    # The row is read: a new item of the table's last month, with what was typed in it.
+    inserted = plan.frame[plan.frame["inserted"]]
+    assert list(inserted["key"]) == ["B1.Y5.Q4.M3.I4"]
+    assert list(inserted["content_cell"]) == [
+        cell_of(valid_plan, "B1.Y5.Q4.M3.I3", "content", below=1)
+    ]
+    month = plan.tasks["B1"].root.find("B1.Y5.Q4.M3")
+    assert [(str(i.key), i.content, i.weight) for i in month.children][-1] == (
+        "B1.Y5.Q4.M3.I4",
+        "Việc thêm cuối kế hoạch",
+        0,
+    )

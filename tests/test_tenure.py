@@ -133,11 +133,14 @@ def test_calendar_lists_each_cadres_own_deadlines(tenure):
     _, roster = tenure
     out = run("calendar", "--year", "2027", "--roster", roster, "--format", "json").output
     own = json.loads(out)["cadre_deadlines"]
-    assert {"cadre_id": "CB901", "code": "report_at_leaving", "due": "2027-07-15"}.items() <= {
-        **own[0]
-    }.items() or any(d["cadre_id"] == "CB901" and d["due"] == "2027-07-15" for d in own)
-    plan = next(d for d in own if d["cadre_id"] == "CB904")
-    assert plan["code"] == "plan_for_new" and plan["due"] == "2027-08-16"
+    # CB901 leaves on 15/07 (a report up to that day, Art. 2.4); CB904, appointed on 16/07 to
+    # succeed CB901, owes a plan within a month (Art. 4.4 b).  CB902 and CB903 have none.
+    assert [(d["cadre_id"], d["full_name"], d["code"], d["due"], d["article"]) for d in own] == [
+        ("CB901", "Nguyễn Thị Mai", "report_at_leaving", "2027-07-15", "2.4"),
+        ("CB904", "Phạm Văn Đức", "plan_for_new", "2027-08-16", "4.4 b"),
+    ]
+    assert "15/07/2027" in own[0]["name"]
+    assert "CB901" in own[1]["name"] and "16/07/2027" in own[1]["name"]
 
 
 def period_items(prefix: str = "B1", years: int = 2, per_month: int = 2) -> list[str]:
