@@ -42,7 +42,7 @@ def test_shown_and_unfinished_rows_are_worked_out_when_packed():
     # below 100 % and not force majeure: the first only (0.67 % shown to 2 decimals)
     assert stored.unfinished() == [
         {"key": "A1.Q1.M1.I1", "content": "Nội dung 1", "product": "Sản phẩm 1",
-         "completion": 0.67}
+         "completion": 0.67, "completion_exact": "2/3"}
     ]  # fmt: skip
 
 

@@ -433,3 +433,46 @@ def test_streamed_item_details_keep_every_typed_text_as_it_was_typed(sample):
         for column in ("content", "product", "actual_product", "fm_reason"):
             assert row[columns[column]] == text, column
     openpyxl.load_workbook(io.BytesIO(data))  # and the file opens cleanly elsewhere
+
+
+@pytest.mark.parametrize("period", ["2027", "2027-Q2"])
+def test_the_json_carries_every_figure_exactly_and_loads_back_as_records(sample, period, tmp_path):
+    """Each figure is given rounded and exact; the one loader gives back the same records (the
+    JSON made again from them is the same), with exact Fractions for the later steps."""
+    import json
+
+    from dotpha_xl.kernel.text import json_percent
+
+    c = sample[period]
+    data = json.loads(json.dumps(consolidation_json.to_json(c)))
+    checked = 0
+    for task, row in zip(data["tasks"], c.tasks, strict=True):
+        for name in consolidation_json.FIGURES:
+            exact = getattr(row.result, name)
+            assert task[f"{name}_exact"] == (None if exact is None else str(exact))
+            assert task[name] == json_percent(exact)
+            checked += exact is not None
+    assert checked > 0
+    (tmp_path / "consolidation_x.json").write_text(json.dumps(data), encoding="utf-8")
+    loaded = consolidation_json.load_consolidation(tmp_path, c.period.code)
+    assert json.loads(json.dumps(consolidation_json.to_json(loaded))) == data
+    assert [t.result.completion_year for t in loaded.tasks] == [
+        t.result.completion_year for t in c.tasks
+    ]
+    assert all(
+        isinstance(t.result.completion_year, Fraction)
+        for t in loaded.tasks
+        if t.result.completion_year is not None
+    )
+
+
+def test_a_json_without_exact_figures_is_refused(sample, tmp_path):
+    import json
+
+    data = consolidation_json.to_json(sample["2027"])
+    for task in data["tasks"]:
+        for key in [k for k in task if k.endswith("_exact")]:
+            del task[key]
+    (tmp_path / "consolidation_2027.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(consolidation_json.ConsolidationMissing, match="chạy lại"):
+        consolidation_json.load_consolidation(tmp_path, "2027")

@@ -225,6 +225,17 @@ def json_percent(value: Fraction | None) -> float | None:
     return None if value is None else round_half_up(value, 2)
 
 
+def json_exact(value: Fraction | None) -> str | None:
+    """Percent points exactly, as the JSON outputs give them beside the rounded figure: the
+    fraction's text ("39999/400", "100"); ``None`` stays ``None``.  Later steps decide on these."""
+    return None if value is None else str(Fraction(value))
+
+
+def exact_of_json(text: str | None) -> Fraction | None:
+    """The exact value of a JSON output's ``*_exact`` field (``json_exact`` reversed)."""
+    return None if text is None else Fraction(text)
+
+
 def percent_cell(value: Fraction | float | None) -> float | None:
     """Percent points -> the fraction of 1 a percent cell stores, rounded half up to 2 decimals
     of percent (4 decimals of the fraction), from the exact value."""

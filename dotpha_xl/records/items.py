@@ -36,6 +36,7 @@ def unfinished(rows: Iterable[ItemRow]) -> list[dict[str, Any]]:
             "content": r.content,
             "product": r.product,
             "completion": round_half_up(r.completion or ZERO, 2),
+            "completion_exact": str(r.completion or ZERO),
         }
         for r in rows
         if r.weight and not r.force_majeure and (r.completion or 0) < 100

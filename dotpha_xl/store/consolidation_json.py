@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from dotpha_xl.domain.evaluate import TaskResult
+from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.kernel.errors import InputError
-from dotpha_xl.kernel.text import json_percent
+from dotpha_xl.kernel.problems import Problem
+from dotpha_xl.kernel.text import exact_of_json, json_exact, json_percent
 from dotpha_xl.records.consolidation import (
+    FLAG_LATE,
     Consolidation,
     Missing,
     Rejected,
@@ -22,6 +27,7 @@ from dotpha_xl.records.consolidation import (
     TaskRow,
     TenureFigures,
 )
+from dotpha_xl.records.people import Cadre
 from dotpha_xl.store.files import consolidation_json_name
 from dotpha_xl.store.item_store import unfinished_items
 
@@ -30,8 +36,26 @@ class ConsolidationMissing(InputError):
     """No consolidation of that period in the folder given."""
 
 
+#: The figures of a task, each given rounded (``completion_year``) and exact
+#: (``completion_year_exact``, a fraction's text): later steps decide on the exact one.
+FIGURES = (
+    "expected_to_date",
+    "completion_quarter",
+    "completion_year",
+    "completion_year_raw",
+    "completion_period",
+    "completion_period_raw",
+    "behind_schedule",
+)
+
+
 def task_json(row: TaskRow) -> dict[str, Any]:
     r = row.result
+    figures: dict[str, Any] = {}
+    for name in FIGURES:
+        value = getattr(r, name)
+        figures[name] = json_percent(value)
+        figures[f"{name}_exact"] = json_exact(value)
     return {
         "cadre_id": row.cadre.cadre_id,
         "full_name": row.cadre.full_name,
@@ -39,18 +63,16 @@ def task_json(row: TaskRow) -> dict[str, Any]:
         "unit": row.cadre.unit,
         "task_key": row.task_key,
         "title": row.title,
+        "section": row.section,
+        "start_year": row.start_year,
+        "end_year": row.end_year,
         "period": r.period,
-        "expected_to_date": json_percent(r.expected_to_date),
-        "completion_quarter": json_percent(r.completion_quarter),
-        "completion_year": json_percent(r.completion_year),
-        "completion_year_raw": json_percent(r.completion_year_raw),
-        "completion_period": json_percent(r.completion_period),
-        "completion_period_raw": json_percent(r.completion_period_raw),
-        "behind_schedule": json_percent(r.behind_schedule),
+        **figures,
         "rating": r.rating,
         "rating_raw": r.rating_raw,
         "self_rating": r.self_rating,
         "whole_period": r.whole_period,
+        "completed_early": r.completed_early,
         "force_majeure_items": list(r.force_majeure_items),
         "flags": row.flags,
         "report_file": row.report_file,
@@ -69,12 +91,17 @@ def tenure_json(t: TenureFigures | None) -> dict[str, Any]:
     if t is None:
         return {}
     if t.inherited:
-        return {
-            "handover_on": t.handover_on.isoformat(),
-            "completion_at_handover": json_percent(t.completion_at_handover),
-            "completion_own": json_percent(t.completion_own),
+        figures = {
+            "completion_at_handover": t.completion_at_handover,
+            "completion_own": t.completion_own,
         }
-    return {"handover_on": t.handover_on.isoformat(), "attainment": json_percent(t.attainment)}
+    else:
+        figures = {"attainment": t.attainment}
+    out: dict[str, Any] = {"handover_on": t.handover_on.isoformat()}
+    for name, value in figures.items():
+        out[name] = json_percent(value)
+        out[f"{name}_exact"] = json_exact(value)
+    return out
 
 
 def missing_json(m: Missing) -> dict[str, Any]:
@@ -178,3 +205,94 @@ def consolidation_path(folder: Path, period_code: str) -> Path:
 def load_consolidation_data(folder: Path, period_code: str) -> dict[str, Any]:
     """The consolidation JSON of ``period_code`` in ``folder``, as written."""
     return json.loads(consolidation_path(folder, period_code).read_text(encoding="utf-8"))
+
+
+def load_consolidation(folder: Path, period_code: str) -> Consolidation:
+    """The consolidation of ``period_code`` in ``folder`` as records, every figure exact (from the
+    ``*_exact`` fields): what the steps after consolidation decide on.  The item rows themselves
+    are not in the JSON; each task keeps its unfinished items as the JSON lists them."""
+    path = consolidation_path(folder, period_code)
+    return from_json(json.loads(path.read_text(encoding="utf-8")), path.name)
+
+
+def from_json(data: dict[str, Any], name: str = "") -> Consolidation:
+    """A consolidation JSON (``to_json``) back to records."""
+    if data.get("tasks") and "completion_year_exact" not in data["tasks"][0]:
+        raise ConsolidationMissing(
+            f"Tệp tổng hợp {name} do phiên bản cũ ghi, không có số liệu chính xác; "
+            "chạy lại dotpha consolidate."
+        )
+    period = parse_period(str(data["period"]))
+    cadres = {c["cadre_id"]: _cadre(c) for c in data.get("cadres", [])}
+
+    def cadre_of(row: dict[str, Any]) -> Cadre:
+        return cadres.get(row["cadre_id"]) or _cadre(row)
+
+    out = Consolidation(period=period, bodies=dict(data.get("bodies", {})), cadres=cadres)
+    out.tasks = [_task(t, cadre_of(t)) for t in data.get("tasks", [])]
+    out.missing = [Missing(cadre_of(m), m["reason"]) for m in data.get("missing", [])]
+    out.rejected = [
+        Rejected(r["file"], r["cadre_id"], [Problem(**p) for p in r.get("problems", [])])
+        for r in data.get("rejected", [])
+    ]
+    out.superseded = [
+        Superseded(s["file"], s["cadre_id"], s["superseded_by"]) for s in data.get("superseded", [])
+    ]
+    return out
+
+
+def _cadre(row: dict[str, Any]) -> Cadre:
+    return Cadre(
+        cadre_id=row["cadre_id"],
+        full_name=row.get("full_name", ""),
+        position=row.get("position", ""),
+        unit=row.get("unit", ""),
+        body=row.get("body", ""),
+    )
+
+
+def _task(t: dict[str, Any], cadre: Cadre) -> TaskRow:
+    exact = {name: exact_of_json(t.get(f"{name}_exact")) for name in FIGURES}
+    del exact["behind_schedule"]  # derived from the others
+    result = TaskResult(
+        task_key=t["task_key"],
+        period=t["period"],
+        start_year=int(t["start_year"]),
+        end_year=int(t["end_year"]),
+        rating=t.get("rating"),
+        rating_raw=t.get("rating_raw"),
+        self_rating=t.get("self_rating"),
+        force_majeure_items=tuple(t.get("force_majeure_items", [])),
+        whole_period=bool(t.get("whole_period")),
+        completed_early=bool(t.get("completed_early")),
+        figures={},
+        figures_raw={},
+        **exact,
+    )
+    flags = list(t.get("flags", []))
+    own = set(result.flags)
+    tenure = None
+    if t.get("handover_on"):
+        tenure = TenureFigures(
+            date.fromisoformat(t["handover_on"]),
+            attainment=exact_of_json(t.get("attainment_exact")),
+            completion_at_handover=exact_of_json(t.get("completion_at_handover_exact")),
+            completion_own=exact_of_json(t.get("completion_own_exact")),
+            inherited="completion_at_handover" in t,
+        )
+    return TaskRow(
+        task_key=t["task_key"],
+        title=t.get("title", ""),
+        section=t.get("section", t["task_key"][0]),
+        start_year=int(t["start_year"]),
+        end_year=int(t["end_year"]),
+        result=result,
+        cadre=cadre,
+        report_file=t.get("report_file", ""),
+        received=datetime.fromisoformat(t["received"]) if t.get("received") else None,
+        deadline=date.fromisoformat(t["deadline"]) if t.get("deadline") else None,
+        late=FLAG_LATE in flags,
+        tenure=tenure,
+        extra_flags=[f for f in flags if f != FLAG_LATE and f not in own],
+        unfinished=list(t.get("unfinished_items", [])),
+    )
