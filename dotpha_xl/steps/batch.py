@@ -7,7 +7,7 @@ for a report already evaluates its tasks with the core (exact ``Fraction`` arith
 then validates the rows of the whole chunk as one frame, its failures mapped back to their files.
 What comes back is a small value per file: its ``_meta`` without the pre-filled JSON, its
 problems, and for a report the figures of its tasks; the tasks' item rows come back packed and go
-straight to the item store (``pipeline/item_store.py``), so memory stays flat as the batch grows.
+straight to the item store (``store/item_store.py``), so memory stays flat as the batch grows.
 The sequential path (``jobs=1``) runs the very same functions in-process, so both give identical
 results.
 """

@@ -262,7 +262,7 @@ def _summary_sheet(
     book: Any, fmt: Formats, c: Consolidation, body_name: str, *, rated: bool = False
 ) -> tuple[dict[str, list], dict[str, Any] | None]:
     """Write "Tổng hợp"; return the pre-filled rows and, when ``rated``, the review spec that
-    seals every locked cell and names the editable proposal columns (workbook/review.py)."""
+    seals every locked cell and names the editable proposal columns (xlsx/review.py)."""
     sheet = book.add_worksheet(FORMS[FORM][0])
     columns = SUMMARY_COLUMNS + (PROPOSAL_COLUMNS if rated else ())
     last = len(columns)

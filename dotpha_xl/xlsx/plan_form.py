@@ -152,7 +152,7 @@ def write_plan(
 
     ``handover`` (a successor's plan) shows each item's completion at the handover and locks the
     items done by then; ``carried`` maps a carried task's key to its unfinished items, listed in a
-    locked block above its tree (``workbook/tenure_blocks.py``)."""
+    locked block above its tree (``xlsx/tenure_blocks.py``)."""
     tasks = sorted(tasks, key=lambda t: (t.section, t.number))
     trees = trees or build_trees(tasks, items_per_month)
     buffer = io.BytesIO()

@@ -1,4 +1,4 @@
-"""The ratings tables of Art. 7.3, written with the one review mechanism (workbook/review.py).
+"""The ratings tables of Art. 7.3, written with the one review mechanism (xlsx/review.py).
 
 * ``write_ratings_sheet``: the "Xếp loại" sheet of the summary workbook: per body, every rated
   task with its computed, self and proposed rating (locked) and the editable ``decided_rating``

@@ -100,7 +100,7 @@ def read_report(
     """Read and check one filled report; the plan it carries is rebuilt and checked too.
 
     ``validate=False`` leaves the pandera check of ``frame`` to the caller (a batch validates
-    all its frames at once, see ``pipeline/batch.py``)."""
+    all its frames at once, see ``steps/batch.py``)."""
     sheet = read_form(source, "report", name=name)
     report = ReportFile(
         file=sheet.file,

@@ -76,7 +76,7 @@ def write_summary_workbook(
 ) -> bytes:
     """The summary workbook; ``on`` is the date printed in the heading (blank when ``None``).
     ``ratings`` (a rated period): the "Xếp loại" review sheet where the decided ratings are
-    recorded (workbook/ratings_workbook.py), its pre-filled content under ``ratings``."""
+    recorded (xlsx/ratings_workbook.py), its pre-filled content under ``ratings``."""
     out = BytesIO()
     book = new_workbook(out)
     fmt = ReportFormats(book)

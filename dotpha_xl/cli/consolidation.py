@@ -1,0 +1,291 @@
+"""The commands that read filled forms back and decide nothing by hand: ``validate``,
+``consolidate``, ``summary``, ``ratings``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from dotpha_xl.cli.base import (
+    INPUT_DIR,
+    INPUT_FILE,
+    OUTPUT_DIR,
+    OUTPUT_FILE,
+    Context,
+    emit_json,
+    json_option,
+    json_to_stdout,
+    pass_context,
+    render_problems,
+    roster_option,
+)
+
+
+@click.command()
+@roster_option
+@click.option(
+    "--plans",
+    "plans_dir",
+    type=INPUT_DIR,
+    required=True,
+    help="Thư mục các kế hoạch đã nhận.",
+)
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=INPUT_DIR,
+    required=True,
+    help="Thư mục các báo cáo đã nhận.",
+)
+@click.option("--period", required=True, help="Kỳ báo cáo: 2027-Q2, 2027-H1, 2027, 2027-05-10.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=OUTPUT_DIR,
+    help="Thư mục ghi các bảng tổng hợp của từng cơ quan thẩm định.",
+)
+@click.option(
+    "--assignments",
+    type=INPUT_FILE,
+    help="Danh sách việc được giao: ai phải báo cáo (mặc định: ai có kế hoạch).",
+)
+@click.option("--body", help="Chỉ tổng hợp cho một cơ quan thẩm định (mã, ví dụ UBND).")
+@click.option(
+    "--receipts",
+    type=INPUT_FILE,
+    help="Bảng thời điểm nhận (cột file, received); mặc định: thời điểm sửa tệp.",
+)
+@json_option
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi bảng tổng hợp.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default="số nhân CPU",
+    help="Số tiến trình đọc tệp song song.",
+)
+@pass_context
+def consolidate(
+    obj: Context,
+    roster: Path,
+    plans_dir: Path,
+    reports_dir: Path,
+    period: str,
+    out_dir: Path | None,
+    assignments: Path | None,
+    body: str | None,
+    receipts: Path | None,
+    json_path: Path | None,
+    dry_run: bool,
+    jobs: int,
+) -> None:
+    """Tổng hợp báo cáo một kỳ: tính lại mọi số liệu từ từng nội dung, xếp loại, lập bảng
+    tổng hợp cho từng cơ quan thẩm định.
+
+    Example: dotpha consolidate --roster roster.xlsx --plans ke_hoach/ --reports bao_cao/
+    --period 2027-Q2 --out tong_hop/ --json tong_hop.json
+    """
+    from dotpha_xl.steps.consolidate import consolidate_to
+    from dotpha_xl.store import consolidation_json
+
+    if out_dir is None and not dry_run:
+        raise click.UsageError("Cần --out (hoặc --dry-run để chỉ kiểm tra).")
+    to_stdout = json_to_stdout(json_path)
+    run = consolidate_to(
+        None if dry_run else out_dir, roster, plans_dir, reports_dir, period, obj.settings,
+        assignments_path=assignments, body=body, receipts_path=receipts,
+        json_path=None if (to_stdout or dry_run) else json_path, jobs=jobs,
+        ledger=obj.ledger("consolidate"), progress=obj.progress("Đọc báo cáo"),
+    )  # fmt: skip
+    c = run.consolidation
+    if to_stdout:
+        emit_json(json_path, consolidation_json.to_json(c))
+    render_problems(c.problems)
+    for rejected in c.rejected:
+        click.echo(f"Tệp bị từ chối: {rejected.file}", err=True)
+        render_problems(rejected.problems, limit=5)
+    for path in run.files:
+        click.echo(str(path), err=to_stdout)
+    cadres = len({t.cadre.cadre_id for t in c.tasks})
+    click.echo(
+        f"Kỳ {c.period.code}: {cadres} cán bộ, {len(c.tasks)} việc đã tổng hợp; "
+        f"{len(c.missing)} chưa nộp; {len(c.rejected)} tệp bị từ chối; "
+        f"{len(c.superseded)} tệp được thay bằng bản mới hơn.",
+        err=True,
+    )
+    sys.exit(1 if c.rejected or any(p.severity == "error" for p in c.problems) else 0)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--roster",
+    type=INPUT_FILE,
+    help="Danh sách cán bộ: kiểm tra mã cán bộ của từng tệp.",
+)
+@click.option("--year", type=int, help="Năm kế hoạch mong đợi.")
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    type=OUTPUT_DIR,
+    help="Ghi bản sao của mỗi tệp có lỗi, tô đỏ và chú thích ô sai, vào thư mục này.",
+)
+@json_option
+@pass_context
+def validate(
+    obj: Context,
+    files: tuple[Path, ...],
+    roster: Path | None,
+    year: int | None,
+    annotate_dir: Path | None,
+    json_path: Path | None,
+) -> None:
+    """Kiểm tra các tệp kế hoạch đã điền (tệp hoặc thư mục) và chỉ ra từng ô sai.
+
+    Exit 0 khi mọi tệp hợp lệ, 1 khi có lỗi dữ liệu, 2 khi dùng sai lệnh.
+
+    Example: dotpha validate ke_hoach/ --annotate ke_hoach_loi/
+    """
+    from dotpha_xl.steps.validate import validate_plans
+
+    result = validate_plans(
+        files, obj.settings, roster_path=roster, year=year, annotate_dir=annotate_dir,
+        ledger=obj.ledger("validate"),
+    )  # fmt: skip
+    emit_json(json_path, result.to_dict())
+    render_problems(result.problems)
+    for verdict in result.files:
+        status = "hợp lệ" if verdict.ok else f"{len(verdict.problems)} vấn đề"
+        click.echo(f"{verdict.path}: {status}", err=json_to_stdout(json_path))
+        render_problems(verdict.problems)
+    valid = sum(f.ok for f in result.files)
+    click.echo(f"{valid}/{len(result.files)} tệp hợp lệ.", err=True)
+    sys.exit(0 if result.ok else 1)
+
+
+@click.command()
+@click.option(
+    "--consolidated",
+    type=INPUT_DIR,
+    help="Thư mục kết quả của dotpha consolidate.",
+)
+@click.option("--period", required=True, help="Kỳ báo cáo, ví dụ 2027.")
+@click.option(
+    "--out",
+    "out",
+    type=OUTPUT_FILE,
+    required=True,
+    help="Tệp báo cáo tổng hợp (.xlsx).",
+)
+@click.option(
+    "--roster",
+    type=INPUT_FILE,
+    help="Thay cho --consolidated: danh sách cán bộ.",
+)
+@click.option(
+    "--plans",
+    type=INPUT_DIR,
+    help="Thay cho --consolidated: thư mục kế hoạch.",
+)
+@click.option(
+    "--reports",
+    type=INPUT_DIR,
+    help="Thay cho --consolidated: thư mục báo cáo.",
+)
+@click.option(
+    "--assignments",
+    type=INPUT_FILE,
+    help="Danh sách việc được giao.",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Ngày ghi trên văn bản (YYYY-MM-DD); mặc định để trống để ghi tay.",
+)
+@json_option
+@pass_context
+def summary(
+    obj: Context,
+    consolidated: Path | None,
+    period: str,
+    out: Path,
+    roster: Path | None,
+    plans: Path | None,
+    reports: Path | None,
+    assignments: Path | None,
+    on,
+    json_path: Path | None,
+) -> None:
+    """Báo cáo tổng hợp của Ban Tổ chức trình Ban Thường vụ: số liệu theo cơ quan, danh sách
+    đề nghị khen thưởng, xử lý, chuyển năm sau, bất khả kháng.
+
+    Example: dotpha summary --consolidated tong_hop/ --period 2027 --out bao_cao_BTV.xlsx
+    """
+    from dotpha_xl.steps.summary_job import write_summary
+
+    run = write_summary(
+        out,
+        period,
+        obj.settings,
+        consolidated=consolidated,
+        roster=roster,
+        plans=plans,
+        reports=reports,
+        assignments=assignments,
+        on=on.date() if on else None,
+    )
+    emit_json(json_path, run.summary.to_json())
+    render_problems(run.problems)
+    click.echo(str(run.file), err=json_to_stdout(json_path))
+    sys.exit(1 if any(p.severity == "error" for p in run.problems) else 0)
+
+
+@click.command()
+@click.option("--consolidated", required=True,
+              type=INPUT_DIR,
+              help="Thư mục kết quả của dotpha consolidate.")  # fmt: skip
+@click.option("--summary", "summary_file", required=True,
+              type=INPUT_FILE,
+              help="Báo cáo tổng hợp đã ghi mức Ban Thường vụ quyết định.")  # fmt: skip
+@click.option("--period", required=True, help="Kỳ báo cáo có xếp loại, ví dụ 2027.")
+@click.option("--out", type=OUTPUT_FILE, required=True,
+              help="Tệp kết quả xếp loại (.xlsx).")  # fmt: skip
+@json_option
+@pass_context
+def ratings(
+    obj: Context, consolidated: Path, summary_file: Path, period: str, out: Path,
+    json_path: Path | None,
+) -> None:  # fmt: skip
+    """Kết quả xếp loại: mức tính toán, tự nhận, đề xuất và quyết định; danh sách khen
+    thưởng theo mức quyết định (Điều 7.3, 9).
+
+    Example: dotpha ratings --consolidated tong_hop/ --summary bao_cao_BTV.xlsx --period 2027
+    --out xep_loai_2027.xlsx --json xep_loai_2027.json
+    """
+    from dotpha_xl.steps.ratings import write_ratings
+
+    run = write_ratings(consolidated, summary_file, period, out, obj.settings)
+    r = run.ratings
+    emit_json(json_path, r.to_json())
+    render_problems(r.problems)
+    if run.file is not None:
+        click.echo(str(run.file), err=json_to_stdout(json_path))
+    changed = sum(1 for x in r.rows if x.decided != x.computed)
+    click.echo(
+        f"Kỳ {r.period}: {len(r.rows)} việc xếp loại; {changed} việc có mức quyết định khác mức "
+        f"tính toán; {len(r.commendation)} việc đề nghị khen thưởng; {len(r.problems)} vấn đề.",
+        err=True,
+    )
+    sys.exit(1 if any(p.severity == "error" for p in r.problems) else 0)
+
+
+COMMANDS = (
+    consolidate,
+    validate,
+    summary,
+    ratings,
+)
