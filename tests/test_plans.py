@@ -6,6 +6,9 @@ import hashlib
 import io
 import json
 import random
+import re
+import shutil
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 
@@ -109,10 +112,16 @@ def test_annotated_copy_marks_the_cells_and_leaves_the_input(filled_flawed, tmp_
     book = openpyxl.load_workbook(copy)
     assert book.sheetnames[0] == "Lỗi cần sửa"
     listing = book["Lỗi cần sửa"]
-    assert listing["B2"].value == "weight_sum_not_100"
-    cell = listing["D2"].value
+    rows = [r for r in listing.iter_rows(values_only=True) if r[-1] == "weight_sum_not_100"]
+    assert len(rows) == 1  # one row for the one problem, its code in the last column
+    number, where, message, hint, _ = rows[0]
+    assert number == "1" and "90%" in message and hint
+    assert where.startswith("Trang 'Kế hoạch', ô ")
+    cell = where.split("\n")[0].rsplit(" ", 1)[1]
+    assert "Việc A1, quý I, tháng 1" in where
     marked = book["Kế hoạch"][cell]
-    assert marked.comment is not None and "weight_sum_not_100" in marked.comment.text
+    assert marked.comment is not None and marked.comment.text.startswith(message)
+    assert "weight_sum_not_100" in marked.comment.text.splitlines()[-1]  # the code last
     assert marked.fill.start_color.rgb.endswith("F8CBAD")
     # The copy is still a plan: it reads back with the same problem at the same cell.
     again = read_plan(copy, default_settings())
@@ -274,3 +283,43 @@ def test_meta_chunks_keep_spaces_at_their_edges():
     sheet = read_form(io.BytesIO(buffer.getvalue()), "plan", name="p.xlsx")
     assert [p.code for p in sheet.problems] == ["key_row_missing"]
     assert sheet.prefilled["text"] == text
+
+
+def test_annotated_copy_prints_its_problems_on_the_first_page(filled_flawed, tmp_path):
+    """Printed through LibreOffice as a new user would, page 1 of the annotated copy is the
+    problem sheet, A4 portrait and one page wide: the title, the cadre, and each problem's cell,
+    message and hint (and its code, the last column: all columns on the one page)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    assert shutil.which("pdftotext") and shutil.which("pdfinfo"), "poppler-utils is needed"
+    source = next(filled_flawed.glob("CB105_*.xlsx"))
+    run("validate", str(source), "--annotate", str(tmp_path / "annotated"), code=1)
+    copy = tmp_path / "annotated" / source.name
+    problems = read_plan(source, default_settings()).problems
+    assert problems
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(copy)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    pdf = tmp_path / (copy.stem + ".pdf")
+    page_one = subprocess.run(
+        ["pdftotext", "-raw", "-f", "1", "-l", "1", str(pdf), "-"],  # each cell in one piece
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    text = " ".join(page_one.split())
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "1", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout
+    width, height = (float(v) for v in re.search(r"size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert 590 < width < 600 and 835 < height < 850  # A4 portrait
+    assert "CÁC LỖI CẦN SỬA TRONG KẾ HOẠCH" in text
+    assert "Hoàng Xuân Trường" in text and source.name in text
+    for p in problems:
+        assert f"ô {p.cell}" in text
+        assert " ".join(p.message.split()) in text
+        assert " ".join(p.hint.split()) in text
+    assert "Mã lỗi" in text  # the last column printed on the same page
+    assert text.index("CÁC LỖI CẦN SỬA") < text.index(problems[0].message[:20])

@@ -166,7 +166,8 @@ ROMAN_QUARTERS = ("I", "II", "III", "IV")
 def describe(key: NodeKey) -> str:
     """A Vietnamese label of a node for messages.
 
-    ``A1.Q2.M3.I2`` reads "Việc A1, quý II, tháng thứ 3 của quý, nội dung công việc 2".
+    ``A1.Q2.M3.I2`` reads "Việc A1, quý II, tháng 6, nội dung công việc 2" (the month of the
+    year, as the form's month rows name it).
     """
     parts = [f"Việc {key.task_key}"]
     if key.year is not None:
@@ -174,7 +175,8 @@ def describe(key: NodeKey) -> str:
     if key.quarter is not None:
         parts.append(f"quý {ROMAN_QUARTERS[key.quarter - 1]}")
     if key.month is not None:
-        parts.append(f"tháng thứ {key.month} của quý")
+        month = key.month if key.quarter is None else 3 * (key.quarter - 1) + key.month
+        parts.append(f"tháng {month}")
     if key.item is not None:
         parts.append(f"nội dung công việc {key.item}")
     return ", ".join(parts)

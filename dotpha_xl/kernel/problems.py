@@ -24,8 +24,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "weight_sum_not_100": (
         ERROR,
-        "Tổng tỷ trọng các mục con của {node} là {value}%, không bằng 100%.",
-        "Điều chỉnh tỷ trọng các mục con để tổng đúng 100%.",
+        "Các mục con của {node} cộng lại được {value}%, chưa bằng 100%.",
+        "Sửa tỷ trọng các mục con ngay bên dưới để tổng đúng 100%.",
     ),
     "weight_missing": (
         ERROR,
@@ -44,13 +44,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "unknown_key": (
         ERROR,
-        "Khoá dòng '{value}' không đúng cấu trúc kế hoạch.",
-        "Không sửa cột khoá ẩn; tải lại biểu mẫu nếu cần.",
+        "Một dòng mang mã ẩn '{value}' không thuộc cấu trúc của kế hoạch.",
+        "Không sửa cột ẩn ở bên trái biểu mẫu; nếu đã lỡ sửa, tải lại biểu mẫu và nhập lại.",
     ),
     "duplicate_key": (
         ERROR,
-        "Khoá dòng '{value}' xuất hiện nhiều lần.",
-        "Không sao chép các dòng có khoá; chèn dòng mới bằng lệnh Chèn dòng.",
+        "Dòng của {node} xuất hiện nhiều lần (dòng đã bị sao chép).",
+        "Xoá dòng sao chép thừa; cần thêm dòng thì dùng lệnh Chèn dòng (Insert row).",
     ),
     # --- cell values ---
     "percent_unreadable": (
@@ -135,12 +135,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "zip_bomb": (
         ERROR,
         "Thành phần '{field}' của tệp có tỷ lệ nén bất thường ({value} lần); "
-        "tệp có thể độc hại (zip bomb) nên không được mở.",
+        "tệp có thể độc hại nên không được mở.",
         "Không gửi lại tệp này; tạo tệp mới từ biểu mẫu gốc, chép dữ liệu sang rồi gửi lại.",
     ),
     "xml_entities": (
         ERROR,
-        "Thành phần '{value}' của tệp có khai báo DOCTYPE/ENTITY; "
+        "Thành phần '{value}' của tệp có khai báo lạ (thực thể XML); "
         "tệp có thể độc hại nên không được mở.",
         "Không gửi lại tệp này; tạo tệp mới từ biểu mẫu gốc, chép dữ liệu sang rồi gửi lại.",
     ),
@@ -166,7 +166,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "meta_missing": (
         ERROR,
-        "Tệp không có trang thông tin ẩn (_meta) của biểu mẫu.",
+        "Tệp không có trang thông tin ẩn của biểu mẫu (tệp không do hệ thống tạo ra).",
         "Dùng đúng biểu mẫu do hệ thống tạo ra cho đồng chí.",
     ),
     "key_row_missing": (
@@ -196,12 +196,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "meta_tampered": (
         ERROR,
-        "Trang thông tin ẩn (_meta) của biểu mẫu đã bị sửa hoặc hỏng.",
-        "Không sửa trang _meta; tải lại biểu mẫu do hệ thống tạo.",
+        "Trang thông tin ẩn của biểu mẫu đã bị sửa hoặc bị hỏng.",
+        "Không sửa các trang ẩn; tải lại biểu mẫu do hệ thống tạo và nhập lại.",
     ),
     "row_deleted": (
         ERROR,
-        "Dòng '{value}' của biểu mẫu đã bị xoá.",
+        "Dòng của {node} đã bị xoá khỏi biểu mẫu.",
         "Không xoá các dòng in sẵn (việc, năm, quý, tháng); đặt tỷ trọng 0% nếu không dùng.",
     ),
     "row_outside_month": (
@@ -217,7 +217,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "plan_invalid": (
         ERROR,
         "Kế hoạch '{value}' còn lỗi nên chưa lập được biểu báo cáo.",
-        "Sửa kế hoạch theo các lỗi đã chỉ ra (dotpha validate) rồi tạo lại biểu báo cáo.",
+        "Sửa kế hoạch theo các lỗi đã chỉ ra trong bản kiểm tra rồi tạo lại biểu báo cáo.",
     ),
     "cadre_not_on_roster": (
         ERROR,
@@ -349,7 +349,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "rating_proposal_stale": (
         WARNING,
         "{node}: mức đề xuất hiện ghi {value}, khác mức {expected} trong bảng trình Ban Thường vụ.",
-        "Bảng tổng hợp trình Ban Thường vụ lập trước khi cơ quan sửa; chạy lại dotpha summary.",
+        "Bảng tổng hợp trình Ban Thường vụ được lập trước khi cơ quan sửa; lập lại bảng tổng hợp.",
     ),
     "registration_duplicate": (
         WARNING,
@@ -395,10 +395,33 @@ class Problem:
         return f"[{label} {self.code}] {where}{self.message}{hint}"
 
 
+#: Names of the fields and columns a message may name, in the words of the form (a message shown
+#: to a cadre names no internal field).
+FIELD_WORDS: dict[str, str] = {
+    "cadre_id": "mã cán bộ",
+    "full_name": "họ và tên",
+    "position": "chức vụ",
+    "unit": "cơ quan công tác",
+    "year": "năm",
+    "period": "kỳ báo cáo",
+    "form": "loại biểu mẫu",
+    "form_version": "phiên bản biểu mẫu",
+    "generated_at": "thời điểm tạo biểu mẫu",
+    "body": "cơ quan thẩm định",
+    "choice": "tiếp tục / điều chỉnh",
+    "proposed_rating": "mức đề xuất",
+    "decided_rating": "mức quyết định",
+    "start_year": "năm bắt đầu",
+    "end_year": "năm kết thúc",
+}
+
+
 def problem(code: str, *, value: Any = "", node: str = "", **fields: Any) -> Problem:
     """Build a problem from the catalogue; extra ``fields`` fill the templates."""
     severity, message, hint = CATALOGUE[code]
     shown = _show(value)
+    if "field" in fields:
+        fields["field"] = FIELD_WORDS.get(str(fields["field"]), fields["field"])
     data = {"value": shown, "node": _label(node), "expected": "", "field": "", **fields}
     return Problem(
         code=code,
@@ -411,11 +434,12 @@ def problem(code: str, *, value: Any = "", node: str = "", **fields: Any) -> Pro
 
 
 def _label(node: str) -> str:
-    """A row key as words a cadre understands, with the key itself for the reviewing body."""
+    """A row key as words a cadre understands ("Việc A1, quý I, tháng 1"); the key itself stays
+    in the problem's ``node`` for tools."""
     from dotpha_xl.kernel.keys import describe, parse_key
 
     try:
-        return f"{describe(parse_key(node))} ({node})"
+        return describe(parse_key(node))
     except ValueError:
         return node
 

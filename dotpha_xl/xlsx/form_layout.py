@@ -172,14 +172,24 @@ def write_guide(sheet: Any, fmt: Formats, lines: Sequence[str]) -> None:
     """The "Hướng dẫn" sheet: a title and numbered lines, printable on A4 portrait."""
     from dotpha_xl.xlsx.styles import print_setup
 
-    sheet.set_column(0, 0, 110)
+    # 80 characters: the width of A4 portrait within the margins, so the guide prints at 100 %;
+    # each line's row is as high as its wrapped text (no reader grows it on opening).
+    width = GUIDE_WIDTH
+    sheet.set_column(0, 0, width)
     for r, line in enumerate(lines):
-        sheet.write_string(r, 0, line, fmt["title" if r == 0 else "label"])
+        if r == 0:
+            sheet.write_string(r, 0, line, fmt["title"])
+            sheet.set_row(r, TITLE_LINE_HEIGHT * text_lines(line, width * 12 / 14))
+        else:
+            sheet.write_string(r, 0, line, fmt["label"])
+            fit_row(sheet, r, [(line, width)])
     print_setup(sheet, landscape=False)
     sheet.protect()
 
 
 LINE_HEIGHT = 15.75  # points per line of 12 pt Times New Roman
+TITLE_LINE_HEIGHT = 19.5  # points per line of a 14 pt title
+GUIDE_WIDTH = 80
 
 
 @lru_cache(maxsize=4096)

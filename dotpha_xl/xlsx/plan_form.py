@@ -109,6 +109,16 @@ def row_label(node: Node, task: PlannedTask) -> tuple[str, str]:
     return "-", ""
 
 
+def plan_title(year: int, tasks: Sequence[PlanTask]) -> str:
+    """The form's title: the year, and the period (its years) only when the plan has a task
+    given by period."""
+    title = f"KẾ HOẠCH THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ, ĐỔI MỚI NĂM {year}"
+    periods = sorted({(t.start_year, t.end_year) for t in tasks if t.section == "B"})
+    if periods:
+        title += ", GIAI ĐOẠN " + ", ".join(f"{a}–{b}" for a, b in periods)
+    return title
+
+
 def section_row_key(section: str) -> str:
     return section
 
@@ -200,9 +210,7 @@ def _write_form(
     carried: Mapping[str, Sequence[CarriedItem]] | None = None,
 ) -> None:
     last = len(PLAN_COLUMNS)
-    title = f"KẾ HOẠCH THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ, ĐỔI MỚI NĂM {year}"
-    if any(t.section == "B" for t in tasks):
-        title += ", GIAI ĐOẠN"
+    title = plan_title(year, tasks)
     write_form_top(sheet, fmt, PLAN_COLUMNS, form_label="Mẫu số 02", title=title, person=person)
     percent_group = "Ước tính tỷ lệ % hoàn thành công việc so với tổng thể công việc chung"
     write_header(sheet, fmt, PLAN_COLUMNS, [("w_month", "w_period", percent_group)])
@@ -257,10 +265,15 @@ def _write_task(
             sheet.write_string(r, col["stt"], "-", fmt["cell_center"])
             sheet.write_string(r, col["content"], node.content, text_fmt)
             sheet.write_string(r, col["product"], node.product, text_fmt)
-            if node.content or node.product:  # a blank item keeps the default height
-                fit_row(
-                    sheet, r, [(node.content, WIDTH["content"]), (node.product, WIDTH["product"])]
-                )
+            # A spare item row is where the cadre types: two lines high, so that a product
+            # typed into it prints inside its row (neither LibreOffice nor Excel grows a row
+            # when the file is opened).
+            fit_row(
+                sheet,
+                r,
+                [(node.content, WIDTH["content"]), (node.product, WIDTH["product"])],
+                minimum=1 if node.content or node.product else 2,
+            )
         else:
             stt, text = row_label(node, task)
             bold = "cell_bold" if level in (TASK, YEAR, QUARTER) else "cell"

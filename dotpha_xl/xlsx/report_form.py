@@ -227,7 +227,10 @@ def _write_task(
         sheet.write_string(r, col["stt"], stt, fmt["cell_center"])
         sheet.write_string(r, col["content"], text, fmt[bold])
         sheet.write_string(r, col["product"], product, fmt["cell"])
-        fit_row(sheet, r, [(text, WIDTH["content"]), (product, WIDTH["product"])])
+        # An item row is where the cadre types the product achieved and the reasons: two lines
+        # at least, so that a short answer prints inside its row (no reader grows it on opening).
+        minimum = 2 if level == ITEM and node.weight else 1
+        fit_row(sheet, r, [(text, WIDTH["content"]), (product, WIDTH["product"])], minimum=minimum)
         if node.weight is None:
             sheet.write_blank(r, col["weight"], None, fmt["percent"])
         else:
