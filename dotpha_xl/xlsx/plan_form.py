@@ -109,7 +109,7 @@ def row_label(node: Node, task: PlannedTask) -> tuple[str, str]:
     return "-", ""
 
 
-def plan_title(year: int, tasks: Sequence[PlanTask]) -> str:
+def plan_title(year: int, tasks: Sequence[PlannedTask]) -> str:
     """The form's title: the year, and the period (its years) only when the plan has a task
     given by period."""
     title = f"KẾ HOẠCH THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ, ĐỔI MỚI NĂM {year}"
