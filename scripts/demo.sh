@@ -70,6 +70,7 @@ if command -v dotpha >/dev/null && dotpha summary --help >/dev/null 2>&1; then
   # A reviewing body raises one computed rating, with its reason, in its consolidation workbook.
   python -m dotpha_demo ratings --consolidated "$out/6_tong_hop_2027" --period 2027 > /dev/null
   dotpha summary --consolidated "$out/6_tong_hop_2027" --period 2027 \
+    --registrations "$out/0b_dang_ky_da_nop" \
     --out "$out/7_bao_cao_ban_thuong_vu_2027.xlsx"
 
   say "6b. Kết quả xếp loại: tính toán, tự nhận, đề xuất, quyết định; khen thưởng theo mức quyết định"

@@ -148,7 +148,10 @@ def test_missing_corrupt_late_and_superseded(cycle):
     assert [r["file"] for r in data["rejected"]] == [broken.name]
     assert data["rejected"][0]["problems"][0]["code"] == "file_corrupt"
     assert task(data, "CB901")["report_file"] == second.name
-    assert "late" in task(data, "CB901")["flags"]
+    # Lateness is judged on the first accepted report: on time, then corrected after the
+    # deadline, is not late (the figures are the correction's).
+    assert "late" not in task(data, "CB901")["flags"]
+    assert task(data, "CB901")["first_received"] == "2027-06-20T10:00:00"
     assert data["superseded"] == [
         {"file": first.name, "cadre_id": "CB901", "superseded_by": second.name}
     ]

@@ -17,7 +17,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from dotpha_demo.filler import fill_plans, fill_reports
+from dotpha_xl.domain.decisions import GROUNDS
 from dotpha_xl.kernel.settings import default_settings
+from dotpha_xl.kernel.text import round_half_up
 from dotpha_xl.steps.consolidate import consolidate
 from dotpha_xl.steps.generate import generate_plans, generate_reports
 from dotpha_xl.steps.summary import summarize
@@ -181,14 +183,24 @@ def _exact(x):
 
 
 def expected_summary(data: dict) -> dict:
-    """The summary computed here from the consolidation JSON, independently of summarize()."""
+    """The summary computed here from the consolidation JSON's exact figures, independently of
+    summarize() and of domain.decisions: the regulation's rules written out again."""
     body_of = {c["cadre_id"]: c["body"] for c in data["cadres"]}
+
+    def exact(t: dict, name: str) -> Fraction | None:
+        text = t[f"{name}_exact"]
+        return None if text is None else Fraction(text)
+
+    def leaver(t: dict) -> bool:
+        return "handed_over" in t["flags"]
+
     out = {"bodies": {}}
     for code in [*data["bodies"], "TOTAL"]:
         tasks = [t for t in data["tasks"] if code in ("TOTAL", t["body"])]
         cadres = {t["cadre_id"] for t in tasks}
         late = {t["cadre_id"] for t in tasks if "late" in t["flags"]}
-        years = [_exact(t["completion_year"]) for t in tasks if t["completion_year"] is not None]
+        years = [exact(t, "completion_year") for t in tasks if t["completion_year"] is not None]
+        rated = [t for t in tasks if t["rating"] and not leaver(t)]
         out["bodies"][code] = {
             "cadres": sum(1 for c in data["cadres"] if code in ("TOTAL", c["body"])),
             "tasks": len(tasks),
@@ -196,38 +208,42 @@ def expected_summary(data: dict) -> dict:
             "on_time": len(cadres - late),
             "late": len(late),
             "missing": sum(1 for m in data["missing"] if code in ("TOTAL", m["body"])),
-            "HTXS": sum(t["rating"] == "HTXS" for t in tasks),
-            "HTT": sum(t["rating"] == "HTT" for t in tasks),
-            "HT": sum(t["rating"] == "HT" for t in tasks),
-            "KHT": sum(t["rating"] == "KHT" for t in tasks),
-            "average": float(round(sum(years) / len(years), 2)) if years else None,
+            "HTXS": sum(t["rating"] == "HTXS" for t in rated),
+            "HTT": sum(t["rating"] == "HTT" for t in rated),
+            "HT": sum(t["rating"] == "HT" for t in rated),
+            "KHT": sum(t["rating"] == "KHT" for t in rated),
+            "average": round_half_up(sum(years) / len(years), 2) if years else None,
         }
     key = "{}:{}".format
     out["commendation"] = {
-        key(t["cadre_id"], t["task_key"]) for t in data["tasks"] if t["rating"] == "HTXS"
+        key(t["cadre_id"], t["task_key"])
+        for t in data["tasks"]
+        if t["rating"] == "HTXS" and not leaver(t)
     }
     discipline: dict[str, set[str]] = {}
     for m in data["missing"]:
-        word = "Không có kế hoạch" if m["reason"] == "no_plan" else "Không nộp báo cáo"
-        discipline.setdefault(key(m["cadre_id"], "*"), set()).add(word)
+        ground = "not_carried_out" if m["reason"] == "no_plan" else "not_reported"
+        discipline.setdefault(key(m["cadre_id"], "*"), set()).add(ground)
     for t in data["tasks"]:
-        if "late" in t["flags"]:
-            discipline.setdefault(key(t["cadre_id"], "*"), set()).add("Nộp báo cáo muộn")
-        if "self_rating_above" in t["flags"]:
-            discipline.setdefault(key(t["cadre_id"], t["task_key"]), set()).add(
-                "Tự nhận mức cao hơn kết quả"
-            )
+        if leaver(t):
+            continue
+        expected, done = exact(t, "expected_to_date"), exact(t, "completion_year")
+        if expected is not None and expected > 0 and done == 0:
+            discipline.setdefault(key(t["cadre_id"], t["task_key"]), set()).add("not_carried_out")
+        if t["signals"]:
+            discipline.setdefault(key(t["cadre_id"], t["task_key"]), set()).add("untruthful_report")
     out["discipline"] = discipline
+    out["late"] = {key(t["cadre_id"], "*") for t in data["tasks"] if "late" in t["flags"]}
     out["carry_over"] = {
         key(t["cadre_id"], t["task_key"])
         for t in data["tasks"]
         if data["period_kind"] == "year"
         and t["task_key"].startswith("A")
-        and t["completion_year"] < 100
-        and "force_majeure" not in t["flags"]
+        and not leaver(t)
+        and exact(t, "completion_year") < 100
     }
     out["force_majeure"] = {
-        key(t["cadre_id"], t["task_key"]) for t in data["tasks"] if "force_majeure" in t["flags"]
+        key(t["cadre_id"], t["task_key"]) for t in data["tasks"] if t["force_majeure_items"]
     }
     assert all(body_of[t["cadre_id"]] == t["body"] for t in data["tasks"])
     return out
@@ -237,7 +253,7 @@ def expected_summary(data: dict) -> dict:
 def test_summary_json_and_workbook_match_an_independent_count(sample, period):
     data = consolidation_json.to_json(sample[period])
     want = expected_summary(data)
-    summary = summarize(data, default_settings())
+    summary = summarize(sample[period], default_settings())
     js = summary.to_json()
     for b in [*js["bodies"], js["total"]]:
         w = want["bodies"][b["code"]]
@@ -246,9 +262,11 @@ def test_summary_json_and_workbook_match_an_independent_count(sample, period):
         got["average"] = b["average_completion_year"]
         assert got == w, b["code"]
     assert {c["key"] for c in js["commendation"]} == want["commendation"]
-    assert {c["key"]: set(c["reasons_vi"]) for c in js["discipline"]} == want["discipline"]
+    assert {c["key"]: set(c["grounds"]) for c in js["discipline"]} == want["discipline"]
+    assert {c["key"] for c in js["late"]} == want["late"]
     assert {c["key"] for c in js["carry_over"]} == want["carry_over"]
     assert {c["key"] for c in js["force_majeure"]} == want["force_majeure"]
+    assert js["registrations_judged"] is False
 
     raw = write_summary_workbook(summary, default_settings(), on=date(2027, 12, 28))
     book = openpyxl.load_workbook(io.BytesIO(raw))
@@ -275,23 +293,25 @@ def test_summary_json_and_workbook_match_an_independent_count(sample, period):
         assert close(None if avg is None else avg * 100, w["average"])
     sheets = {
         "I. Khen thưởng": "commendation",
-        "III. Chuyển năm sau": "carry_over",
-        "IV. Bất khả kháng": "force_majeure",
+        "III. Nộp muộn": "late",
+        "IV. Chuyển năm sau": "carry_over",
+        "V. Bất khả kháng": "force_majeure",
     }
     for name, part in sheets.items():
         _, rows = contract_rows(book[name])
         assert set(rows) == want[part], name
     columns, rows = contract_rows(book["II. Xem xét xử lý"])
-    assert {k: set(v[columns["reasons"]].split("; ")) for k, v in rows.items()} == want[
-        "discipline"
-    ]
+    grounds = {code: text for code, text in GROUNDS.items()}
+    assert {k: set(v[columns["grounds"]].split("; ")) for k, v in rows.items()} == {
+        k: {grounds[g] for g in v} for k, v in want["discipline"].items()
+    }
     if period == "2027":
         assert want["commendation"] and want["carry_over"] and want["force_majeure"]
-        assert any(r == {"Nộp báo cáo muộn"} for r in want["discipline"].values())
+        assert want["late"] and want["discipline"]
 
 
 def test_summary_heading_and_signature(sample):
-    summary = summarize(consolidation_json.to_json(sample["2027"]), default_settings())
+    summary = summarize(sample["2027"], default_settings())
     raw = write_summary_workbook(summary, default_settings(), on=date(2027, 12, 28))
     book = openpyxl.load_workbook(io.BytesIO(raw))
     texts = [c.value for row in book["Tổng hợp chung"].iter_rows(max_row=8) for c in row if c.value]
@@ -309,8 +329,8 @@ def test_same_inputs_same_bytes(sample):
     c = sample["2027"]
     settings = default_settings()
     assert write_body_workbook(c, "TC", settings) == write_body_workbook(c, "TC", settings)
-    s1 = summarize(consolidation_json.to_json(c), settings)
-    s2 = summarize(consolidation_json.to_json(c), settings)
+    s1 = summarize(c, settings)
+    s2 = summarize(c, settings)
     on = date(2027, 12, 28)
     assert write_summary_workbook(s1, settings, on=on) == write_summary_workbook(
         s2, settings, on=on
@@ -322,9 +342,7 @@ def test_print_a4_landscape_with_repeated_rows(sample):
     settings = default_settings()
     books = {
         "body": write_body_workbook(c, "TC", settings),
-        "summary": write_summary_workbook(
-            summarize(consolidation_json.to_json(c), settings), settings
-        ),
+        "summary": write_summary_workbook(summarize(c, settings), settings),
     }
     for name, raw in books.items():
         book = openpyxl.load_workbook(io.BytesIO(raw))

@@ -109,7 +109,10 @@ def test_handover_worked_example_through_the_cli(tenure):
     assert s["rating"] == "HTT"
     p = by[("CB901", "A1")]
     assert p["expected_to_date"] == 50 and p["completion_year"] == 52.5
-    assert p["rating"] == "HTXS" and "handed_over" in p["flags"]
+    # Art. 2.4: the leaving cadre's figures are a conclusion (A_d: 52.5 against 50, capped at
+    # 100), not a rating.
+    assert p["rating"] is None and "handed_over" in p["flags"]
+    assert p["attainment"] == 100 and p["attainment_exact"] == "100"
     assert "CB901" not in [m["cadre_id"] for m in result["missing"]]
     body = openpyxl.load_workbook(res / "UBND_tong_hop_2027.xlsx")
     shown = " ".join(str(c) for ws in body for row in ws.values for c in row if c is not None)

@@ -206,6 +206,16 @@ def validate(
     type=click.DateTime(["%Y-%m-%d"]),
     help="Ngày ghi trên văn bản (YYYY-MM-DD); mặc định để trống để ghi tay.",
 )
+@click.option(
+    "--registrations",
+    type=INPUT_DIR,
+    help="Thư mục bản đăng ký (Mẫu 01) đã nộp: xét căn cứ «không đăng ký» (Điều 10).",
+)
+@click.option(
+    "--proposals-json",
+    type=INPUT_FILE,
+    help="Hoặc tệp JSON của dotpha proposals: ai đã đăng ký hợp lệ.",
+)
 @json_option
 @pass_context
 def summary(
@@ -217,13 +227,17 @@ def summary(
     plans: Path | None,
     reports: Path | None,
     assignments: Path | None,
+    registrations: Path | None,
+    proposals_json: Path | None,
     on,
     json_path: Path | None,
 ) -> None:
     """Báo cáo tổng hợp của Ban Tổ chức trình Ban Thường vụ: số liệu theo cơ quan, danh sách
-    đề nghị khen thưởng, xử lý, chuyển năm sau, bất khả kháng.
+    đề nghị khen thưởng, xem xét xử lý (Điều 10), nộp muộn, chuyển năm sau, bất khả kháng, kết
+    luận đối với cán bộ thôi đảm nhiệm.
 
     Example: dotpha summary --consolidated tong_hop/ --period 2027 --out bao_cao_BTV.xlsx
+    --registrations dang_ky/
     """
     from dotpha_xl.steps.summary_job import write_summary
 
@@ -236,6 +250,8 @@ def summary(
         plans=plans,
         reports=reports,
         assignments=assignments,
+        registrations=registrations,
+        proposals_json=proposals_json,
         on=on.date() if on else None,
     )
     emit_json(json_path, run.summary.to_json())

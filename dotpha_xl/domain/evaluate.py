@@ -3,8 +3,9 @@
 This is the one place that decides which node a report rates: an annual task is rated on its
 year; a period task on the year being reported in an annual report, and on the whole period in the
 report of its final year (Art. 5.1 d, 7).  Quarterly, half-year and ad hoc reports carry figures
-but no rating, except for a task already completed (Art. 7.1: a task finished before the fourth
-quarter is rated in the report made at its completion; flag ``completed_early``).
+but no rating, except for a task already completed before the fourth quarter (Art. 7.1, the rule
+``domain.decisions.rated_early``: rated in the report made at its completion; flag
+``completed_early``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from dotpha_xl.domain.decisions import rated_early
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, RatingThresholds, compare_self_rating, rate
 from dotpha_xl.domain.rollup import Figures, completion_of, expected_completions, roll_up
@@ -134,10 +136,10 @@ def evaluate_task(
     rating = rating_raw = None
     completed_early = False
     if period.kind != "year":
-        # Art. 7.1 and 7.3 a: a task completed before the year's end is rated in the report
+        # Art. 7.1 and 7.3 a: a task completed before the fourth quarter is rated in the report
         # made at its completion (the whole period for a period task).
         done = completion_period if is_period_task else completion_year
-        if done is not None and done >= 100:
+        if rated_early(period, done):
             completed_early = True
             whole_period = is_period_task
             rating = rate(done, thresholds)

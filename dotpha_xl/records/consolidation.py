@@ -10,13 +10,36 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
+from dotpha_xl.domain.decisions import TaskFacts, carries_over
 from dotpha_xl.domain.evaluate import TaskResult
-from dotpha_xl.domain.periods import ReportPeriod
+from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.kernel.problems import Problem
 from dotpha_xl.kernel.text import format_percent
 from dotpha_xl.records.people import Cadre
 
 FLAG_LATE = "late"
+FLAG_HANDED_OVER = "handed_over"  # the row of a cadre who left: a conclusion, not a rating
+FLAG_INHERITED = "inherited"  # the successor's row of a task taken over
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A sign for the reviewing body to judge (Art. 10, untruthful report), at its cell."""
+
+    code: str  # domain.decisions.SIGNALS
+    file: str
+    sheet: str
+    cell: str
+    node: str = ""  # the row key it concerns
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "node": self.node,
+        }
 
 
 @dataclass
@@ -33,6 +56,8 @@ class TaskOutcome:
     items: Any = ()
     fm_reasons: dict[str, str] = field(default_factory=dict)  # item key -> force majeure reason
     shortfall_reason: str = ""
+    evidence: str = ""  # what the cadre gave as evidence beside the self-rating
+    signals: list[Signal] = field(default_factory=list)  # read where the file was read
 
 
 @dataclass(frozen=True)
@@ -55,7 +80,8 @@ class TaskRow(TaskOutcome):
     report_file: str
     received: datetime | None
     deadline: date | None
-    late: bool
+    late: bool  # judged on the first accepted report of the period (first_received)
+    first_received: datetime | None = None
     tenure: TenureFigures | None = None  # handover figures (steps/tenure.py)
     extra_flags: list[str] = field(default_factory=list)
     #: The unfinished items as a consolidation JSON gave them (a loaded row has no item rows).
@@ -73,6 +99,25 @@ class TaskRow(TaskOutcome):
         if self.late:
             flags.insert(0, FLAG_LATE)
         return flags
+
+    @property
+    def handed_over(self) -> bool:
+        """The row of a cadre who left during the period (Art. 2.4)."""
+        return FLAG_HANDED_OVER in self.extra_flags
+
+    @property
+    def facts(self) -> TaskFacts:
+        """The task as the decision rules read it (``domain.decisions``), every figure exact."""
+        r = self.result
+        return TaskFacts(
+            section=self.section,
+            period=parse_period(r.period),
+            rating=r.rating,
+            rating_raw=r.rating_raw,
+            completion_year=r.completion_year,
+            expected_to_date=r.expected_to_date,
+            handed_over=self.handed_over,
+        )
 
 
 @dataclass
@@ -126,6 +171,11 @@ class Consolidation:
             cadres={k: c for k, c in self.cadres.items() if c.body == body},
             item_store=self.item_store,
         )
+
+    def carried_over(self) -> list[TaskRow]:
+        """Art. 2.5: the tasks that carry over to next year (``domain.decisions.carries_over``):
+        the one set the summary lists and ``dotpha carry-over`` writes."""
+        return [t for t in self.tasks if carries_over(t.facts)]
 
     def _body_of(self, cadre_id: str) -> str | None:
         cadre = self.cadres.get(cadre_id)

@@ -96,6 +96,7 @@ def consolidate(
     due = report_deadline(settings, period)
 
     chosen: dict[str, tuple[datetime, FileOutcome]] = {}
+    first: dict[str, datetime] = {}  # the first accepted report of each cadre: lateness
     paths = expand_inputs([reports_dir])
     reports = read_batch(
         "report", paths, settings, period_code=period.code, jobs=jobs, progress=progress,
@@ -117,6 +118,7 @@ def consolidate(
             result.rejected.append(Rejected(report.file, report.cadre_id, report.problems))
             continue
         result.warnings += report.problems
+        first[report.cadre_id] = min(received, first.get(report.cadre_id, received))
         current = chosen.get(report.cadre_id)
         if current is None or (received, report.file) > (current[0], current[1].file):
             if current is not None:
@@ -127,10 +129,13 @@ def consolidate(
 
     for cadre_id, (received, report) in chosen.items():
         cadre = roster.cadres[cadre_id]
-        late = due is not None and not is_on_time(received.date(), due, settings.deadline_reading)
+        # Lateness is judged on the first accepted report: a correction sent after the deadline
+        # does not make an on-time report late.
+        on = first[cadre_id]
+        late = due is not None and not is_on_time(on.date(), due, settings.deadline_reading)
         for task in report.tasks:  # evaluated exactly where the file was read
             row = TaskRow.of(task, cadre=cadre, report_file=report.file, received=received,
-                             deadline=due, late=late)  # fmt: skip
+                             deadline=due, late=late, first_received=on)  # fmt: skip
             result.tasks.append(row)
 
     handed_over = apply_tenure(result, roster, paths, reports, chosen, settings)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from dotpha_xl.domain.decisions import is_rated
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.records.consolidation import Consolidation
 from dotpha_xl.records.ratings import RATINGS_KEY, RATINGS_SHEET, FinalRatings, RatingRow
-from dotpha_xl.store.consolidation_json import load_consolidation_data
+from dotpha_xl.store.consolidation_json import load_consolidation
 from dotpha_xl.store.files import body_workbook_pattern
 from dotpha_xl.xlsx.review_reader import Reviewed, read_review
 
@@ -45,28 +46,26 @@ def body_workbooks(folder: Path, period_code: str) -> list[Path]:
     )
 
 
-def rated_rows(data: dict[str, Any], settings: Settings) -> list[RatingRow]:
-    """Every task of the consolidation JSON that has a computed rating, body by body."""
-    cadres = {c["cadre_id"]: c for c in data.get("cadres", [])}
+def rated_rows(c: Consolidation, settings: Settings) -> list[RatingRow]:
+    """Every task rated in this report (``domain.decisions.is_rated``), body by body."""
     order = {code: i for i, code in enumerate(settings.bodies)}
     rows = []
-    for t in data.get("tasks", []):
-        if not t.get("rating"):
+    for t in c.tasks:
+        if not is_rated(t.facts):
             continue
-        cadre = cadres.get(t["cadre_id"], {})
         rows.append(
             RatingRow(
-                cadre_id=t["cadre_id"],
-                task_key=t["task_key"],
-                full_name=t.get("full_name") or cadre.get("full_name", ""),
-                position=cadre.get("position", ""),
-                body=t.get("body") or cadre.get("body", ""),
-                title=t.get("title", ""),
-                computed=t.get("rating") or "",
-                self_rating=t.get("self_rating") or "",
+                cadre_id=t.cadre.cadre_id,
+                task_key=t.task_key,
+                full_name=t.cadre.full_name,
+                position=c.cadres.get(t.cadre.cadre_id, t.cadre).position,
+                body=t.cadre.body,
+                title=t.title,
+                computed=t.result.rating or "",
+                self_rating=t.result.self_rating or "",
             )
         )
-    rows.sort(key=lambda r: order.get(r.body, len(order)))  # stable: the JSON's order within
+    rows.sort(key=lambda r: order.get(r.body, len(order)))  # stable: the consolidation's order
     return rows
 
 
@@ -83,9 +82,9 @@ def _departs(
     ).at(file=found.file, sheet=found.sheet, cell=row.cells.get(column, ""))  # fmt: skip
 
 
-def read_proposals(folder: Path, period_code: str, data: dict[str, Any], settings: Settings):
+def read_proposals(folder: Path, period_code: str, c: Consolidation, settings: Settings):
     """The bodies' proposals read back from the workbooks in ``folder`` (see ``Proposals``)."""
-    rows = rated_rows(data, settings)
+    rows = rated_rows(c, settings)
     out = Proposals(rows)
     by_key = {r.key: r for r in rows}
     for r in rows:
@@ -161,7 +160,7 @@ def final_ratings(
     """Read the bodies' workbooks and the summary's "Xếp loại" sheet back; every task's ratings."""
     period = parse_period(period_code)
     out = FinalRatings(period.code, period.label_vi)
-    data = load_consolidation_data(consolidated, period.code)
+    data = load_consolidation(consolidated, period.code)
     proposals = read_proposals(consolidated, period.code, data, settings)
     out.problems += proposals.problems
     by_key = {r.key: r for r in proposals.rows}

@@ -1,179 +1,207 @@
-"""The Organisation Board's general summary for the Standing Committee, from the consolidation JSON.
+"""The Organisation Board's general summary for the Standing Committee, from a consolidation.
 
-``summarize`` reads nothing but the consolidation JSON (``dotpha_xl.store.consolidation_json``), so
-that ``dotpha summary`` can work from a saved JSON file: per reviewing body, in the order of
-``settings.bodies``, the counts of cadres, tasks, reports received, on time, late and missing, the
-tasks per rating level and the average completion of the year; a total row over all bodies; and the
-lists the Standing Committee decides on: commendation (Art. 9), discipline (Art. 10), carry-over
-(Art. 2.5) and force majeure.
+``summarize`` takes the consolidation as records with exact figures (straight from
+``consolidate`` or loaded from its JSON by ``store.consolidation_json.load_consolidation``) and
+decides nothing itself: every list follows the rules of ``domain.decisions``.  Per reviewing body,
+in the order of ``settings.bodies``: the counts of cadres, tasks, reports received, on time, late
+and missing, the rated tasks per level and the average completion of the year; a total row; and
+the lists the Standing Committee decides on: commendation (Art. 9), Art. 10 cases with their
+grounds and signals, late reports (a follow-up list, not an Art. 10 ground), carry-over (Art. 2.5),
+force majeure, and the conclusions on cadres who left (Art. 2.4).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Callable, Iterable
 from fractions import Fraction
-from typing import Any
 
-from dotpha_xl.domain.periods import parse_period
+from dotpha_xl.domain.decisions import (
+    NOT_CARRIED_OUT,
+    NOT_REGISTERED,
+    UNTRUTHFUL_REPORT,
+    commendation_rests_on_force_majeure,
+    grounds_of_missing,
+    is_rated,
+    not_carried_out,
+    proposed_for_commendation,
+)
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.kernel.text import round_half_up
+from dotpha_xl.records.consolidation import Consolidation, TaskRow
+from dotpha_xl.records.people import Cadre
 from dotpha_xl.records.summary import (
+    MARK_FORCE_MAJEURE,
     TOTAL,
     WHOLE_CADRE,
     BodyCounts,
     Case,
+    Conclusion,
     Summary,
 )
 
 
-def _exact(value: float | int | None) -> Fraction | None:
-    """A JSON figure (already rounded to 2 decimals) back to an exact value via its decimal text."""
-    return None if value is None else Fraction(Decimal(repr(value)))
+def _average(values: Iterable[Fraction | None]) -> Fraction | None:
+    exact = [v for v in values if v is not None]
+    return sum(exact, Fraction(0)) / len(exact) if exact else None
 
 
-def _average(values: Iterable[float | None]) -> float | None:
-    exact = [v for v in (_exact(x) for x in values) if v is not None]
-    if not exact:
-        return None
-    return round_half_up(sum(exact, Fraction(0)) / len(exact), 2)
-
-
-def _rated_completion(task: dict[str, Any]) -> tuple[float | None, float | None]:
+def _rated_completion(t: TaskRow) -> tuple[Fraction | None, Fraction | None]:
     """The figure a task's rating is on: its period in the whole-period report, else its year."""
-    if task.get("whole_period"):
-        return task.get("completion_period"), task.get("completion_period_raw")
-    return task.get("completion_year"), task.get("completion_year_raw")
+    r = t.result
+    if r.whole_period:
+        return r.completion_period, r.completion_period_raw
+    return r.completion_year, r.completion_year_raw
 
 
-def summarize(data: dict[str, Any], settings: Settings) -> Summary:
-    """The summary of a consolidation, from its JSON (``consolidation_json.to_json``)."""
-    period = parse_period(str(data["period"]))
-    kind = data.get("period_kind", period.kind)
-    cadres = {c["cadre_id"]: c for c in data.get("cadres", [])}
-    tasks = list(data.get("tasks", []))
-    missing = list(data.get("missing", []))
+def summarize(
+    c: Consolidation, settings: Settings, *, registered: set[str] | None = None
+) -> Summary:
+    """The summary of a consolidation.  ``registered``: the cadres with a valid registration for
+    the year (from the registrations or the proposals); without it, "not registered" (Art. 10) is
+    not judged and the summary says so."""
+    period = c.period
     names = dict(settings.bodies)
-    for code, name in data.get("bodies", {}).items():
+    for code, name in c.bodies.items():
         names.setdefault(code, name)
     order = list(settings.bodies) + [b for b in names if b not in settings.bodies]
-    for who in (*cadres.values(), *tasks, *missing):
-        if who.get("body") and who["body"] not in names:
-            names[who["body"]] = who["body"]
-            order.append(who["body"])
+    for who in (*c.cadres.values(), *(t.cadre for t in c.tasks), *(m.cadre for m in c.missing)):
+        if who.body and who.body not in names:
+            names[who.body] = who.body
+            order.append(who.body)
 
-    def body_of(row: dict[str, Any]) -> str:
-        return row.get("body") or cadres.get(row.get("cadre_id", ""), {}).get("body", "")
+    rows = [
+        _counts(code, names[code], c, lambda cadre, code=code: cadre.body == code) for code in order
+    ]
+    total = _counts(TOTAL, "Tổng cộng", c, lambda cadre: True)
 
-    rows = [_counts(code, names[code], cadres, tasks, missing, body_of) for code in order]
-    total = _counts(TOTAL, "Tổng cộng", cadres, tasks, missing, lambda _: TOTAL, every=True)
-
-    def case(row: dict[str, Any], task_key: str | None = None) -> Case:
-        cadre = cadres.get(row["cadre_id"], {})
-        completion, raw = _rated_completion(row) if task_key is None else (None, None)
+    def case(cadre: Cadre, t: TaskRow | None = None) -> Case:
+        if t is None:
+            return Case(cadre.cadre_id, cadre.full_name, cadre.position, cadre.unit, cadre.body,
+                        WHOLE_CADRE)  # fmt: skip
+        completion, raw = _rated_completion(t)
         return Case(
-            cadre_id=row["cadre_id"],
-            full_name=row.get("full_name") or cadre.get("full_name", ""),
-            position=cadre.get("position", ""),
-            unit=row.get("unit") or cadre.get("unit", ""),
-            body=body_of(row),
-            task_key=row["task_key"] if task_key is None else task_key,
-            title=row.get("title", "") if task_key is None else "",
+            cadre_id=cadre.cadre_id,
+            full_name=cadre.full_name,
+            position=c.cadres.get(cadre.cadre_id, cadre).position,
+            unit=cadre.unit,
+            body=cadre.body,
+            task_key=t.task_key,
+            title=t.title,
             completion=completion,
             completion_raw=raw,
-            rating=row.get("rating") if task_key is None else None,
-            rating_raw=row.get("rating_raw") if task_key is None else None,
-            force_majeure_items=list(row.get("force_majeure_items", []))
-            if task_key is None
-            else [],
+            rating=t.result.rating,
+            rating_raw=t.result.rating_raw,
+            force_majeure_items=list(t.result.force_majeure_items),
+            report_file=t.report_file,
         )
 
     body_rank = {code: i for i, code in enumerate(order)}
-    cadre_rank = {cid: i for i, cid in enumerate(cadres)}
+    cadre_rank = {cid: i for i, cid in enumerate(c.cadres)}
 
-    def rank(c: Case) -> tuple[int, int, str, str]:
+    def rank(x: Case | Conclusion) -> tuple[int, int, str, str]:
         return (
-            body_rank.get(c.body, len(body_rank)),
-            cadre_rank.get(c.cadre_id, len(cadre_rank)),
-            c.cadre_id,
-            "" if c.task_key == WHOLE_CADRE else c.task_key,
+            body_rank.get(x.body, len(body_rank)),
+            cadre_rank.get(x.cadre_id, len(cadre_rank)),
+            x.cadre_id,
+            "" if x.task_key == WHOLE_CADRE else x.task_key,
         )
 
-    commendation = sorted((case(t) for t in tasks if t.get("rating") == "HTXS"), key=rank)
+    commendation = []
+    for t in c.tasks:
+        if proposed_for_commendation(t.facts):
+            entry = case(t.cadre, t)
+            if commendation_rests_on_force_majeure(t.facts):
+                entry.marks.append(MARK_FORCE_MAJEURE)
+            commendation.append(entry)
 
     discipline: dict[str, Case] = {}
-    for m in missing:
-        entry = case({**m, "task_key": WHOLE_CADRE}, WHOLE_CADRE)
-        discipline.setdefault(entry.key, entry).reasons.append(
-            "no_plan" if m.get("reason") == "no_plan" else "no_report"
-        )
-    for t in tasks:
-        flags = t.get("flags", [])
-        if "late" in flags:
-            entry = case(t, WHOLE_CADRE)
-            found = discipline.setdefault(entry.key, entry)
-            if "late" not in found.reasons:
-                found.reasons.append("late")
-        if "self_rating_above" in flags:
-            entry = case(t)
-            discipline.setdefault(entry.key, entry).reasons.append("self_rating_above")
+
+    def ground(entry: Case, code: str) -> Case:
+        found = discipline.setdefault(entry.key, entry)
+        if code not in found.grounds:
+            found.grounds.append(code)
+        return found
+
+    if registered is not None:
+        for cadre in c.cadres.values():
+            if cadre.status == "active" and cadre.cadre_id not in registered:
+                ground(case(cadre), NOT_REGISTERED)
+    for m in c.missing:
+        ground(case(m.cadre), grounds_of_missing(m.reason))
+    for t in c.tasks:
+        if not_carried_out(t.facts):
+            ground(case(t.cadre, t), NOT_CARRIED_OUT)
+        if t.signals and not t.handed_over:
+            ground(case(t.cadre, t), UNTRUTHFUL_REPORT).signals.extend(t.signals)
+
+    late: dict[str, Case] = {}
+    for t in c.tasks:
+        if t.late and t.cadre.cadre_id not in late:
+            entry = case(t.cadre)
+            entry.report_file, entry.received, entry.deadline = (
+                t.report_file, t.first_received or t.received, t.deadline,
+            )  # fmt: skip
+            late[t.cadre.cadre_id] = entry
 
     carry_over = []
-    if kind == "year":
-        for t in tasks:
-            year = _exact(t.get("completion_year"))
-            annual = str(t.get("task_key", "")).startswith("A")
-            if annual and year is not None and year < 100 and "force_majeure" not in t["flags"]:
-                entry = case(t)
-                entry.completion, entry.completion_raw = (
-                    t.get("completion_year"),
-                    t.get("completion_year_raw"),
-                )
-                carry_over.append(entry)
+    for t in c.carried_over():
+        entry = case(t.cadre, t)
+        entry.completion, entry.completion_raw = (
+            t.result.completion_year,
+            t.result.completion_year_raw,
+        )
+        carry_over.append(entry)
 
-    force_majeure = [case(t) for t in tasks if "force_majeure" in t.get("flags", [])]
+    force_majeure = [case(t.cadre, t) for t in c.tasks if t.result.force_majeure_items]
+    conclusions = [
+        Conclusion(
+            cadre_id=t.cadre.cadre_id,
+            full_name=t.cadre.full_name,
+            position=c.cadres.get(t.cadre.cadre_id, t.cadre).position,
+            unit=t.cadre.unit,
+            body=t.cadre.body,
+            task_key=t.task_key,
+            title=t.title,
+            left_on=t.tenure.handover_on,
+            completion=t.result.completion_year,
+            expected=t.result.expected_to_date,
+            attainment=t.tenure.attainment,
+        )
+        for t in c.tasks
+        if t.handed_over and t.tenure is not None
+    ]
     return Summary(
         period=period.code,
-        period_kind=kind,
-        year=int(data.get("year", period.year)),
+        period_kind=period.kind,
+        year=period.year,
         period_label=period.label_vi,
         bodies=rows,
         total=total,
-        commendation=commendation,
+        commendation=sorted(commendation, key=rank),
         discipline=sorted(discipline.values(), key=rank),
+        late=sorted(late.values(), key=rank),
         carry_over=sorted(carry_over, key=rank),
         force_majeure=sorted(force_majeure, key=rank),
+        handover_conclusions=sorted(conclusions, key=rank),
+        registrations_judged=registered is not None,
     )
 
 
-def _counts(
-    code: str,
-    name: str,
-    cadres: dict[str, dict[str, Any]],
-    tasks: list[dict[str, Any]],
-    missing: list[dict[str, Any]],
-    body_of: Any,
-    *,
-    every: bool = False,
-) -> BodyCounts:
-    def mine(row: dict[str, Any]) -> bool:
-        return every or body_of(row) == code
-
-    own_tasks = [t for t in tasks if mine(t)]
-    received = {t["cadre_id"] for t in own_tasks}
-    late = {t["cadre_id"] for t in own_tasks if "late" in t.get("flags", [])}
+def _counts(code: str, name: str, c: Consolidation, mine: Callable[[Cadre], bool]) -> BodyCounts:
+    own_tasks = [t for t in c.tasks if mine(t.cadre)]
+    received = {t.cadre.cadre_id for t in own_tasks}
+    late = {t.cadre.cadre_id for t in own_tasks if t.late}
     out = BodyCounts(
         code=code,
         name=name,
-        cadres=sum(1 for c in cadres.values() if mine(c)),
+        cadres=sum(1 for cadre in c.cadres.values() if mine(cadre)),
         tasks=len(own_tasks),
         reports=len(received),
         on_time=len(received - late),
         late=len(late),
-        missing=sum(1 for m in missing if mine(m)),
-        average_completion_year=_average(t.get("completion_year") for t in own_tasks),
+        missing=sum(1 for m in c.missing if mine(m.cadre)),
+        average_completion_year=_average(t.result.completion_year for t in own_tasks),
     )
     for t in own_tasks:
-        if t.get("rating") in out.ratings:
-            out.ratings[t["rating"]] += 1
+        if is_rated(t.facts) and t.result.rating in out.ratings:
+            out.ratings[t.result.rating] += 1
     return out

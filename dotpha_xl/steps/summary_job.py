@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dotpha_xl.domain.decisions import is_rated
 from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.problems import Problem
 from dotpha_xl.kernel.settings import Settings
@@ -15,7 +16,7 @@ from dotpha_xl.steps.consolidate import consolidate
 from dotpha_xl.steps.ratings import rated_rows, read_proposals
 from dotpha_xl.steps.summary import summarize
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
-from dotpha_xl.store.consolidation_json import load_consolidation_data, to_json
+from dotpha_xl.store.consolidation_json import load_consolidation
 from dotpha_xl.xlsx.summary_workbook import write_summary_workbook
 
 
@@ -40,20 +41,29 @@ def write_summary(
     plans: Path | None = None,
     reports: Path | None = None,
     assignments: Path | None = None,
+    registrations: Path | None = None,
+    proposals_json: Path | None = None,
     on: date | None = None,
 ) -> SummaryRun:
-    """Summarise one period and write the Standing Committee's workbook to ``out``."""
-    check_output_outside_inputs(out, [consolidated, roster, plans, reports, assignments])
+    """Summarise one period and write the Standing Committee's workbook to ``out``.
+
+    ``registrations`` (the folder of filled registrations) or ``proposals_json`` (what ``dotpha
+    proposals --json`` wrote) tell who registered, for the Art. 10 ground "not registered"."""
+    check_output_outside_inputs(
+        out, [consolidated, roster, plans, reports, assignments, registrations, proposals_json]
+    )
     if consolidated is not None:
-        data = load_consolidation_data(consolidated, period_code)
+        data = load_consolidation(consolidated, period_code)
     elif roster and plans and reports:
-        c = consolidate(roster, plans, reports, period_code, settings, assignments_path=assignments)
-        data = to_json(c)
+        data = consolidate(
+            roster, plans, reports, period_code, settings, assignments_path=assignments
+        )
     else:
         raise SummaryInputMissing("Cần --consolidated, hoặc đủ --roster, --plans và --reports.")
-    summary = summarize(data, settings)
+    registered = registered_cadres(data.period.year, settings, registrations, proposals_json)
+    summary = summarize(data, settings, registered=registered)
     ratings, problems = None, []
-    if summary.period_kind == "year" or any(t.get("rating") for t in data.get("tasks", [])):
+    if summary.period_kind == "year" or any(is_rated(t.facts) for t in data.tasks):
         # The decided ratings start from the bodies' proposals when their workbooks are there.
         if consolidated is not None:
             found = read_proposals(consolidated, period_code, data, settings)
@@ -65,3 +75,38 @@ def write_summary(
     workbook = write_summary_workbook(summary, settings, on=on, ratings=ratings)
     path = write_bytes_atomic(out, workbook)
     return SummaryRun(summary, path, problems)
+
+
+def registered_cadres(
+    year: int, settings: Settings, registrations: Path | None, proposals_json: Path | None
+) -> set[str] | None:
+    """The cadres with a valid registration for ``year``, from the filled registrations or the
+    proposals' JSON; ``None`` when neither is given (the ground is then not judged)."""
+    if registrations is not None:
+        from dotpha_xl.steps.registrations import read_registration
+        from dotpha_xl.store.files import expand_inputs
+
+        found = set()
+        for path in expand_inputs([registrations]):
+            reg = read_registration(path, settings, expected={"year": str(year)})
+            if reg.ok and reg.cadre_id:
+                found.add(reg.cadre_id)
+        return found
+    if proposals_json is not None:
+        import json
+
+        try:
+            data = json.loads(proposals_json.read_text(encoding="utf-8"))
+            if int(data["year"]) != year:
+                raise InputError(
+                    f"Tệp đề xuất {proposals_json.name} là của năm {data['year']}, "
+                    f"không phải {year}."
+                )
+            return {str(r["cadre_id"]) for r in data.get("registered", [])}
+        except (ValueError, KeyError, TypeError) as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise InputError(
+                f"Không đọc được tệp đề xuất {proposals_json.name} (JSON của dotpha proposals)."
+            ) from exc
+    return None

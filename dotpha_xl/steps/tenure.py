@@ -17,12 +17,15 @@ from dotpha_xl.domain.calendar import plan_deadline_for_new
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.tenure import Handover, handover_figures, successor_rating
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.records.consolidation import Consolidation, TaskRow, TenureFigures
+from dotpha_xl.records.consolidation import (
+    FLAG_HANDED_OVER,
+    FLAG_INHERITED,
+    Consolidation,
+    TaskRow,
+    TenureFigures,
+)
 from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.records.people import Cadre, Roster
-
-FLAG_HANDED_OVER = "handed_over"
-FLAG_INHERITED = "inherited"
 
 
 @dataclass(frozen=True)
@@ -159,12 +162,15 @@ def apply_tenure(
         accounted.add(cadre_id)
         for task in task_outcomes(report, settings):
             h = figures[task.task_key]
+            # Art. 2.4: a conclusion (C_d, E_d, A_d), not a rating: never proposed for
+            # commendation, never carried over by the cadre who left.
             task.result = dataclasses.replace(
                 task.result,
                 expected_to_date=h.expected,
                 completion_year=h.completion,
-                rating=h.rating,
+                rating=None,
                 rating_raw=None,
+                completed_early=False,
                 figures={},
                 figures_raw={},
             )

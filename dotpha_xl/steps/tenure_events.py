@@ -12,15 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from dotpha_xl.domain.calendar import plan_deadline_for_new
+from dotpha_xl.domain.decisions import is_rated
 from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.keys import ITEM, QUARTER
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import ascii_slug, json_percent
+from dotpha_xl.records.consolidation import Consolidation, TaskRow
 from dotpha_xl.steps.generate import person_of
 from dotpha_xl.steps.tenure import handovers_of, successors
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
-from dotpha_xl.store.consolidation_json import ConsolidationMissing, load_consolidation_data
+from dotpha_xl.store.consolidation_json import ConsolidationMissing, load_consolidation
 from dotpha_xl.store.files import expand_inputs, output_name
+from dotpha_xl.store.item_store import unfinished_items
 from dotpha_xl.xlsx.plan_form import ROMAN, write_plan
 from dotpha_xl.xlsx.plans import PlanFile, read_plan
 from dotpha_xl.xlsx.reports import ReportFile, read_report
@@ -173,10 +176,10 @@ def handover(
 # --------------------------------------------------------------------------------------------
 
 
-def read_consolidated(folder: Path, year: int) -> dict[str, Any]:
-    """The consolidation JSON of the year ``year`` in ``folder`` (``consolidation_Y.json``)."""
+def read_consolidated(folder: Path, year: int) -> Consolidation:
+    """The consolidation of the year ``year`` in ``folder`` (``consolidation_Y.json``), exact."""
     try:
-        return load_consolidation_data(folder, str(year))
+        return load_consolidation(folder, str(year))
     except ConsolidationMissing as exc:
         raise TenureError(str(exc)) from exc
 
@@ -201,25 +204,23 @@ class Carried:
 
 
 def carried_tasks(
-    consolidated: Mapping[str, Any], year: int, next_numbers: Mapping[str, int] | None = None
+    consolidated: Consolidation, year: int, next_numbers: Mapping[str, int] | None = None
 ) -> list[Carried]:
-    """Annual tasks of ``year`` below 100 % (force majeure left out) at the year's end."""
+    """The tasks of ``year`` that carry over (``Consolidation.carried_over``: the rule of
+    ``domain.decisions.carries_over``, the same set as the summary's list), each with its
+    unfinished items, numbered after ``next_numbers`` (the cadre's last annual task next year)."""
     out: list[Carried] = []
     counters = dict(next_numbers or {})
-    for t in consolidated.get("tasks", []):
-        key = t["task_key"]
-        done = t.get("completion_year")
-        if not key.startswith("A") or done is None or done >= 100:
-            continue
-        if "handed_over" in t.get("flags", []):
-            continue  # the successor carries the task on
-        number = counters.get(t["cadre_id"], 0) + 1
-        counters[t["cadre_id"]] = number
+    for t in consolidated.carried_over():
+        cadre_id = t.cadre.cadre_id
+        number = counters.get(cadre_id, 0) + 1
+        counters[cadre_id] = number
         items = [
-            CarriedItem(i["key"], i["content"], i["product"], Fraction(str(i["completion"])))
-            for i in t.get("unfinished_items", [])
+            CarriedItem(i["key"], i["content"], i["product"], Fraction(i["completion_exact"]))
+            for i in (t.unfinished if t.unfinished is not None else unfinished_items(t.items))
         ]
-        out.append(Carried(t["cadre_id"], f"{year}:{key}", f"A{number}", t["title"], done, items))
+        done = json_percent(t.result.completion_year)
+        out.append(Carried(cadre_id, f"{year}:{t.task_key}", f"A{number}", t.title, done, items))
     return out
 
 
@@ -334,11 +335,10 @@ def announce(
     if not years:
         raise TenureError(f"Không có kế hoạch hợp lệ trong {plans_dir}.")
     year = years[-1]
-    results: dict[tuple[str, str], dict[str, Any]] = {}
+    results: dict[tuple[str, str], TaskRow] = {}
     if consolidated_dir is not None:
-        data = read_consolidated(consolidated_dir, year)
-        for t in data.get("tasks", []):
-            results[(t["cadre_id"], t["task_key"])] = t
+        for t in read_consolidated(consolidated_dir, year).tasks:
+            results[(t.cadre.cadre_id, t.task_key)] = t
     decided = read_ratings(ratings_path)
     by_unit: dict[str, list[NoticeCadre]] = {}
     for cadre in sorted(roster.cadres.values(), key=lambda c: person_sort_key(c.full_name)):
@@ -347,18 +347,20 @@ def announce(
             continue
         tasks = []
         for key, task in sorted(plan.tasks.items()):
-            got = results.get((cadre.cadre_id, key), {})
-            completion = got.get("completion_period") if key.startswith("B") else None
-            if completion is None:
-                completion = got.get("completion_year")
+            got = results.get((cadre.cadre_id, key))
+            completion = None
+            if got is not None:
+                completion = got.result.completion_period if key.startswith("B") else None
+                if completion is None:
+                    completion = got.result.completion_year
             tasks.append(
                 NoticeTask(
                     key,
                     task.title
                     + (f" (chuyển tiếp từ {task.carried_from})" if task.carried_from else ""),
                     _quarters(task.root, task.start_year),
-                    completion,
-                    got.get("rating"),
+                    json_percent(completion),
+                    got.result.rating if got is not None and is_rated(got.facts) else None,
                     decided.get((cadre.cadre_id, key)) or decided.get((cadre.cadre_id, "")),
                 )
             )

@@ -23,6 +23,7 @@ from dotpha_xl.records.consolidation import (
     Consolidation,
     Missing,
     Rejected,
+    Signal,
     Superseded,
     TaskRow,
     TenureFigures,
@@ -78,6 +79,11 @@ def task_json(row: TaskRow) -> dict[str, Any]:
         "report_file": row.report_file,
         "received": row.received.isoformat(timespec="seconds") if row.received else None,
         "deadline": row.deadline.isoformat() if row.deadline else None,
+        "first_received": (
+            row.first_received.isoformat(timespec="seconds") if row.first_received else None
+        ),
+        "evidence": row.evidence,
+        "signals": [s.to_json() for s in row.signals],
         # read back from the item store now, not kept: what a carry-over lists
         "unfinished_items": (
             row.unfinished if row.unfinished is not None else unfinished_items(row.items)
@@ -163,6 +169,7 @@ def _head(c: Consolidation) -> dict[str, Any]:
                 "position": cadre.position,
                 "unit": cadre.unit,
                 "body": cadre.body,
+                "status": cadre.status,
             }
             for cadre in c.cadres.values()
         ],
@@ -248,6 +255,7 @@ def _cadre(row: dict[str, Any]) -> Cadre:
         position=row.get("position", ""),
         unit=row.get("unit", ""),
         body=row.get("body", ""),
+        status=row.get("status", "active"),
     )
 
 
@@ -292,6 +300,11 @@ def _task(t: dict[str, Any], cadre: Cadre) -> TaskRow:
         received=datetime.fromisoformat(t["received"]) if t.get("received") else None,
         deadline=date.fromisoformat(t["deadline"]) if t.get("deadline") else None,
         late=FLAG_LATE in flags,
+        first_received=(
+            datetime.fromisoformat(t["first_received"]) if t.get("first_received") else None
+        ),
+        evidence=t.get("evidence", ""),
+        signals=[Signal(**s) for s in t.get("signals", [])],
         tenure=tenure,
         extra_flags=[f for f in flags if f != FLAG_LATE and f not in own],
         unfinished=list(t.get("unfinished_items", [])),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from dotpha_xl.domain.decisions import may_rate_early
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.ratings import LEVELS
 from dotpha_xl.domain.tree import Node
@@ -55,6 +56,7 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column("by_year", "Theo năm", 9),
     Column("by_period", "Theo giai đoạn (đối với việc được giao theo giai đoạn)", 11),
     Column("self_rating", "Tự nhận mức xếp loại (HTXS, HTT, HT, KHT)", 11),
+    Column("evidence", "Minh chứng kết quả (khi tự nhận xếp loại)", 16),
     Column("shortfall_reason", "Lý do không hoàn thành theo kế hoạch đã đề ra", 20),
     Column("force_majeure", "Bất khả kháng (ghi x)", 8),
     Column("fm_reason", "Lý do bất khả kháng", 18),
@@ -81,10 +83,12 @@ class ReportInputs:
 
 
 def self_rating_rows(task: PlannedTask, root: Node, period: ReportPeriod) -> list[str]:
-    """Row keys that carry a self-rating in an annual report: the task (its year or its whole
-    period) and, for a period task, the year being reported."""
+    """Row keys that carry a self-rating and its evidence: in an annual report, the task (its
+    year or its whole period) and, for a period task, the year being reported; in a report that
+    can rate a task completed before the fourth quarter (Art. 7.1, 7.3 a:
+    ``domain.decisions.may_rate_early``), the task row, to fill if the task is completed."""
     if period.kind != "year":
-        return []
+        return [str(root.key)] if may_rate_early(period) else []
     keys = [str(root.key)]
     if task.section == "B" and task.start_year <= period.year <= task.end_year:
         year_key = root.key.child(period.year - task.start_year + 1)
@@ -247,8 +251,8 @@ def _write_task(
         if key in rated:
             _write_rating_inputs(sheet, fmt, r)
         else:
-            sheet.write_blank(r, col["self_rating"], None, fmt["cell"])
-            sheet.write_blank(r, col["shortfall_reason"], None, fmt["cell"])
+            for name in ("self_rating", "evidence", "shortfall_reason"):
+                sheet.write_blank(r, col[name], None, fmt["cell"])
     return row + len(rows)
 
 
@@ -309,6 +313,7 @@ def _write_rating_inputs(sheet: Any, fmt: Formats, r: int) -> None:
             "error_message": "Chọn một trong: HTXS, HTT, HT, KHT.",
         },
     )
+    sheet.write_blank(r, col["evidence"], None, fmt["input"])
     sheet.write_blank(r, col["shortfall_reason"], None, fmt["input"])
 
 

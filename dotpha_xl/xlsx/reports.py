@@ -3,7 +3,7 @@ evaluate every task with the core."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -12,15 +12,17 @@ from typing import Any
 
 import pandas as pd
 
+from dotpha_xl.domain.decisions import SELF_RATING_ABOVE, item_signals
 from dotpha_xl.domain.evaluate import TaskResult, evaluate_task
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
+from dotpha_xl.domain.ratings import compare_self_rating
 from dotpha_xl.domain.rollup import expected_completions
 from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
 from dotpha_xl.kernel.keys import ITEM, parse_key
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_percent, parse_rating
-from dotpha_xl.records.consolidation import TaskOutcome
+from dotpha_xl.records.consolidation import Signal, TaskOutcome
 from dotpha_xl.records.items import ItemRow
 from dotpha_xl.records.outcomes import ReadOutcome
 from dotpha_xl.records.tasks import PlannedTask
@@ -49,8 +51,11 @@ class ReportFile(ReadOutcome):
     actual_products: dict[str, str] = field(default_factory=dict)
     force_majeure: dict[str, str] = field(default_factory=dict)  # item key -> reason
     self_ratings: dict[str, str] = field(default_factory=dict)  # row key -> level code
+    evidence: dict[str, str] = field(default_factory=dict)  # rated row key -> evidence text
     shortfall_reasons: dict[str, str] = field(default_factory=dict)
     narratives: dict[str, str] = field(default_factory=dict)
+    sheet: str = ""  # the report sheet's name
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (row key, column) -> A1
     frame: pd.DataFrame | None = None
     records: list[dict[str, Any]] | None = None  # the rows of ``frame`` when not yet made
     problems: list[Problem] = field(default_factory=list)
@@ -121,6 +126,7 @@ def read_report(
     except ValueError:
         report.problems.append(problem("meta_tampered").at(file=sheet.file, sheet="_meta"))
         return report
+    report.sheet = sheet.sheet
     rated: set[str] = set()
     item_keys: set[str] = set()
     for task in report.tasks.values():
@@ -156,6 +162,10 @@ def read_report(
                 level = None
             if level:
                 report.self_ratings[key] = level
+            report.cells[key, "self_rating"] = sheet.cell(row, "self_rating")
+            evidence = typed(row, "evidence") if "evidence" in sheet.columns else ""
+            if evidence:
+                report.evidence[key] = evidence
             reason = typed(row, "shortfall_reason")
             if reason:
                 report.shortfall_reasons[key] = reason
@@ -192,6 +202,7 @@ def read_report(
             report.force_majeure[key] = fm_reason
         if done is not None:
             report.completions[key] = done
+        report.cells[key, "completion"] = sheet.cell(row, "completion")
         actual = typed(row, "actual_product")
         if actual:
             report.actual_products[key] = actual
@@ -255,12 +266,7 @@ def evaluate_report(report: ReportFile, settings: Settings) -> dict[str, TaskRes
     period = parse_period(report.period_code)
     out: dict[str, TaskResult] = {}
     for key, task in report.tasks.items():
-        rated = self_rating_rows(task, task.root, period)
-        # The self-rating that counts: the whole period's in the final year, else the year's.
-        whole = task.section == "B" and period.kind == "year" and period.year == task.end_year
-        rating_row = (
-            key if (whole or task.section == "A") else (rated[1] if len(rated) > 1 else key)
-        )
+        rating_row = _rating_row(task, period)
         out[key] = evaluate_task(
             task.root,
             task.start_year,
@@ -274,12 +280,39 @@ def evaluate_report(report: ReportFile, settings: Settings) -> dict[str, TaskRes
     return out
 
 
-def task_outcomes(report: ReportFile, settings: Settings) -> list[TaskOutcome]:
-    """Every task of a report, evaluated exactly from its items, with its items and reasons: the
-    one place a report's task results are made (consolidation, handover)."""
+def _rating_row(task: PlannedTask, period: ReportPeriod) -> str:
+    """The row whose self-rating counts: the whole period's in the final year, else the year's."""
+    rated = self_rating_rows(task, task.root, period)
+    whole = task.section == "B" and period.kind == "year" and period.year == task.end_year
+    return (
+        task.key if (whole or task.section == "A") else (rated[1] if len(rated) > 1 else task.key)
+    )
+
+
+def task_outcomes(
+    report: ReportFile, settings: Settings, previous: Mapping[str, Fraction] | None = None
+) -> list[TaskOutcome]:
+    """Every task of a report, evaluated exactly from its items, with its items, reasons and the
+    signals of Art. 10 at their cells: the one place a report's task results are made
+    (consolidation, handover).  ``previous``: item key -> completion in the cadre's own previous
+    accepted report, when known."""
+    period = parse_period(report.period_code)
     out = []
     for key, result in evaluate_report(report, settings).items():
         task = report.tasks[key]
+        signals = []
+        if compare_self_rating(result.self_rating, result.rating) == "above":
+            cell = report.cells.get((_rating_row(task, period), "self_rating"), "")
+            signals.append(Signal(SELF_RATING_ABOVE, report.file, report.sheet, cell, key))
+        for item in task.root.items():
+            k = str(item.key)
+            for code in item_signals(
+                report.completions.get(k),
+                report.actual_products.get(k, ""),
+                (previous or {}).get(k),
+            ):
+                cell = report.cells.get((k, "completion"), "")
+                signals.append(Signal(code, report.file, report.sheet, cell, k))
         out.append(
             TaskOutcome(
                 task_key=key,
@@ -293,6 +326,8 @@ def task_outcomes(report: ReportFile, settings: Settings) -> list[TaskOutcome]:
                     k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
                 },
                 shortfall_reason=report.shortfall_reasons.get(key, ""),
+                evidence=report.evidence.get(_rating_row(task, period), ""),
+                signals=signals,
             )
         )
     return out

@@ -3,7 +3,8 @@
 Printed like a Party document (Hướng dẫn 36-HD/VPTW): the heading on rows 0–3, ``BÁO CÁO`` and the
 subject, the per-body table with its total row (the workbook contract: hidden key column A with the
 body codes and ``TOTAL``, hidden ``key`` row, very hidden ``_meta`` of form ``summary``), a chart,
-then one sheet per list (I. commendation, II. discipline, III. carry-over, IV. force majeure), each
+then one sheet per list (I. commendation, II. Art. 10 cases, III. late reports, IV. carry-over,
+V. force majeure, VI. conclusions on cadres who left), each
 with its own header repeated on every page and rows keyed ``CADRE_ID:TASK_KEY``; the signature
 block and the recipients close the last list.  Same inputs, same bytes.
 """
@@ -12,16 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
-from fractions import Fraction
 from io import BytesIO
 from typing import Any
 
+from dotpha_xl.domain.decisions import GROUNDS, SIGNALS
 from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import percent_cell
+from dotpha_xl.records.consolidation import Signal
 from dotpha_xl.records.ratings import RATINGS_KEY, RatingRow
-from dotpha_xl.records.summary import DISCIPLINE_REASONS, WHOLE_CADRE, Case, Summary
+from dotpha_xl.records.summary import MARK_FORCE_MAJEURE, WHOLE_CADRE, Case, Summary
 from dotpha_xl.xlsx.body_workbook import (
     ReportFormats,
     chart_font,
@@ -149,7 +150,10 @@ def _table_sheet(
         "xem xét, quyết định (Điều 7.3).",
     ]
     if summary.period_kind != "year":
-        notes.append("Kỳ báo cáo này không xếp loại (xếp loại chỉ có ở báo cáo năm, giai đoạn).")
+        notes.append(
+            "Kỳ báo cáo này chỉ xếp loại những việc đã hoàn thành trước quý IV (Điều 7.1); các "
+            "việc khác được xếp loại ở báo cáo năm, giai đoạn."
+        )
     for note in notes:
         sheet.merge_range(r, 1, r, last, note, fmt["note"])
         fit_row(sheet, r, [(note, sum(c.width for c in columns[1:]))])
@@ -252,66 +256,59 @@ def _person(case: Case, names: dict[str, str]) -> list[Any]:
     ]
 
 
+def _list_sheet(
+    book: Any,
+    fmt: ReportFormats,
+    name: str,
+    title: str,
+    cols: Sequence[Column],
+    rows: Sequence[tuple[str, Sequence[Any]]],
+    *,
+    empty: str = "Không có trường hợp nào.",
+    note: str = "",
+) -> tuple[Any, int, Sequence[Column]]:
+    sheet, r = simple_sheet(book, fmt, name, title, cols, rows, empty=empty, kinds=LIST_KINDS)
+    if note:
+        sheet.merge_range(r, 1, r, len(cols), note, fmt["note"])
+        fit_row(sheet, r, [(note, sum(c.width for c in cols[1:]))])
+        r += 1
+    return sheet, r, cols
+
+
+#: How the list sheets write their columns.
+LIST_KINDS = {
+    "stt": "int",
+    "task_key": "center",
+    "completion": "percent",
+    "completion_raw": "percent",
+    "remaining": "percent",
+    "expected": "percent",
+    "attainment": "percent",
+    "rating": "center",
+    "rating_raw": "center",
+    "received": "datetime",
+    "deadline": "date",
+    "left_on": "date",
+}
+
+
 def _list_sheets(
     book: Any, fmt: ReportFormats, summary: Summary, names: dict[str, str]
 ) -> list[tuple[Any, int, Sequence[Column]]]:
+    """One sheet per list, under the regulation's headings: Art. 9, Art. 10, the late reports
+    (a follow-up list, not an Art. 10 ground), Art. 2.5, force majeure, Art. 2.4."""
     out = []
-    percent = {"completion": "percent", "completion_raw": "percent", "remaining": "percent"}
-    base_kinds = {"stt": "int", "task_key": "center", **percent}
-    for rating in ("rating", "rating_raw"):
-        base_kinds[rating] = "center"
-
+    rated_note = ""
+    if summary.period_kind != "year":
+        rated_note = (
+            "Kỳ báo cáo này chỉ xếp loại những việc đã hoàn thành trước quý IV (Điều 7.1); "
+            "các việc khác được xếp loại ở báo cáo năm."
+        )
     cols = (
         *PERSON_COLUMNS,
         Column("completion", "Tỷ lệ hoàn thành", 11),
         Column("rating", "Xếp loại", 9),
-    )
-    rows = [
-        (c.key, [n, *_person(c, names), c.completion, c.rating])
-        for n, c in enumerate(summary.commendation, start=1)
-    ]
-    out.append(
-        (
-            *simple_sheet(
-                book,
-                fmt,
-                "I. Khen thưởng",
-                "I. ĐỀ NGHỊ BIỂU DƯƠNG, KHEN THƯỞNG (ĐIỀU 9): VIỆC HOÀN THÀNH XUẤT SẮC",
-                cols,
-                rows,
-                empty="Không có trường hợp nào.",
-                kinds=base_kinds,
-            ),
-            cols,
-        )
-    )
-
-    cols = (*PERSON_COLUMNS, Column("reasons", "Nội dung đề nghị xem xét", 30))
-    rows = [
-        (c.key, [n, *_person(c, names), "; ".join(DISCIPLINE_REASONS[r] for r in c.reasons)])
-        for n, c in enumerate(summary.discipline, start=1)
-    ]
-    out.append(
-        (
-            *simple_sheet(
-                book,
-                fmt,
-                "II. Xem xét xử lý",
-                "II. ĐỀ NGHỊ XEM XÉT XỬ LÝ (ĐIỀU 10)",
-                cols,
-                rows,
-                empty="Không có trường hợp nào.",
-                kinds=base_kinds,
-            ),
-            cols,
-        )
-    )
-
-    cols = (
-        *PERSON_COLUMNS,
-        Column("completion", "Hoàn thành năm", 11),
-        Column("remaining", "Phần chưa hoàn thành", 11),
-        Column("rating", "Xếp loại", 9),
+        Column("marks", "Ghi chú", 22),
     )
     rows = [
         (
@@ -320,8 +317,92 @@ def _list_sheets(
                 n,
                 *_person(c, names),
                 c.completion,
-                None if c.completion is None else 100 - _dec(c.completion),
                 c.rating,
+                FM_MARK if MARK_FORCE_MAJEURE in c.marks else "",
+            ],
+        )
+        for n, c in enumerate(summary.commendation, start=1)
+    ]
+    out.append(
+        _list_sheet(
+            book,
+            fmt,
+            "I. Khen thưởng",
+            "I. ĐỀ NGHỊ BIỂU DƯƠNG, KHEN THƯỞNG (ĐIỀU 9): VIỆC HOÀN THÀNH XUẤT SẮC",
+            cols,
+            rows,
+            note=rated_note,
+        )
+    )
+
+    cols = (
+        *PERSON_COLUMNS,
+        Column("grounds", "Căn cứ (Điều 10)", 26),
+        Column("signals", "Dấu hiệu để cơ quan thẩm định xem xét (tệp › ô)", 30),
+    )
+    rows = [
+        (
+            c.key,
+            [
+                n,
+                *_person(c, names),
+                "; ".join(GROUNDS[g] for g in c.grounds),
+                "; ".join(_signal_text(s) for s in c.signals),
+            ],
+        )
+        for n, c in enumerate(summary.discipline, start=1)
+    ]
+    note = (
+        ""
+        if summary.registrations_judged
+        else "Chưa xét căn cứ «không đăng ký»: cần thư mục bản đăng ký hoặc tệp đề xuất."
+    )
+    out.append(
+        _list_sheet(
+            book,
+            fmt,
+            "II. Xem xét xử lý",
+            "II. ĐỀ NGHỊ XEM XÉT XỬ LÝ CÁN BỘ (ĐIỀU 10)",
+            cols,
+            rows,
+            note=note,
+        )
+    )
+
+    cols = (
+        *PERSON_COLUMNS[:5],
+        Column("report_file", "Tệp báo cáo", 30),
+        Column("received", "Nộp lần đầu", 15),
+        Column("deadline", "Hạn nộp", 11),
+    )
+    rows = [
+        (c.key, [n, *_person(c, names)[:4], c.report_file, c.received, c.deadline])
+        for n, c in enumerate(summary.late, start=1)
+    ]
+    out.append(
+        _list_sheet(
+            book,
+            fmt,
+            "III. Nộp muộn",
+            "III. NỘP BÁO CÁO MUỘN (THEO DÕI, ĐÔN ĐỐC; KHÔNG THUỘC CÁC CĂN CỨ CỦA ĐIỀU 10)",
+            cols,
+            rows,
+        )
+    )
+
+    cols = (
+        *PERSON_COLUMNS,
+        Column("completion", "Hoàn thành năm", 11),
+        Column("remaining", "Phần chưa hoàn thành", 11),
+    )
+    rows = [
+        (
+            c.key,
+            [
+                n,
+                *_person(c, names),
+                c.completion,
+                None if c.completion is None else 100 - c.completion,
             ],
         )
         for n, c in enumerate(summary.carry_over, start=1)
@@ -330,18 +411,14 @@ def _list_sheets(
     if summary.period_kind != "year":
         empty = "Chỉ xác định ở báo cáo năm."
     out.append(
-        (
-            *simple_sheet(
-                book,
-                fmt,
-                "III. Chuyển năm sau",
-                "III. VIỆC THEO NĂM CHƯA HOÀN THÀNH, CHUYỂN SANG NĂM SAU (ĐIỀU 2.5)",
-                cols,
-                rows,
-                empty=empty,
-                kinds=base_kinds,
-            ),
+        _list_sheet(
+            book,
+            fmt,
+            "IV. Chuyển năm sau",
+            "IV. VIỆC THEO NĂM CHƯA HOÀN THÀNH, CHUYỂN SANG NĂM SAU (ĐIỀU 2.5)",
             cols,
+            rows,
+            empty=empty,
         )
     )
 
@@ -369,25 +446,61 @@ def _list_sheets(
         for n, c in enumerate(summary.force_majeure, start=1)
     ]
     out.append(
-        (
-            *simple_sheet(
-                book,
-                fmt,
-                "IV. Bất khả kháng",
-                "IV. TRƯỜNG HỢP BẤT KHẢ KHÁNG ĐỀ NGHỊ BAN THƯỜNG VỤ XEM XÉT",
-                cols,
-                rows,
-                empty="Không có trường hợp nào.",
-                kinds=base_kinds,
-            ),
+        _list_sheet(
+            book,
+            fmt,
+            "V. Bất khả kháng",
+            "V. TRƯỜNG HỢP BẤT KHẢ KHÁNG ĐỀ NGHỊ BAN THƯỜNG VỤ XEM XÉT",
             cols,
+            rows,
+        )
+    )
+
+    cols = (
+        *PERSON_COLUMNS,
+        Column("left_on", "Ngày thôi đảm nhiệm", 12),
+        Column("completion", "Đã hoàn thành (C_d)", 11),
+        Column("expected", "Theo kế hoạch đến ngày đó (E_d)", 12),
+        Column("attainment", "Mức đạt so với kế hoạch (A_d)", 12),
+    )
+    rows = [
+        (
+            c.key,
+            [
+                n,
+                c.full_name,
+                c.position,
+                c.unit,
+                names.get(c.body, c.body),
+                c.task_key,
+                c.title,
+                c.left_on,
+                c.completion,
+                c.expected,
+                c.attainment,
+            ],
+        )
+        for n, c in enumerate(summary.handover_conclusions, start=1)
+    ]
+    out.append(
+        _list_sheet(
+            book,
+            fmt,
+            "VI. Kết luận thôi đảm nhiệm",
+            "VI. KẾT LUẬN ĐỐI VỚI CÁN BỘ THÔI ĐẢM NHIỆM (ĐIỀU 2.4): KHÔNG XẾP LOẠI, KHÔNG "
+            "ĐỀ NGHỊ KHEN THƯỞNG, KHÔNG CHUYỂN NĂM SAU",
+            cols,
+            rows,
         )
     )
     return out
 
 
-def _dec(value: float) -> Fraction:
-    return Fraction(Decimal(repr(value)))
+FM_MARK = "Đạt xuất sắc nhờ trừ nội dung bất khả kháng; Ban Thường vụ xem xét, quyết định"
+
+
+def _signal_text(s: Signal) -> str:
+    return f"{SIGNALS.get(s.code, s.code)} ({s.file} › {s.sheet} › {s.cell})"
 
 
 def _signature(sheet: Any, fmt: ReportFormats, row: int, width: int, settings: Settings) -> None:

@@ -1,0 +1,141 @@
+"""The decisions the summary proposes to the Standing Committee, in one place, on exact figures
+only (docs/regulation.md: Art. 2.4, 2.5, 7, 9, 10; readings R16, R21–R24).
+
+Every step that decides (evaluation, summary, ratings, carry-over, announcement, body workbooks)
+calls these functions; none re-implements them, and none passes a rounded figure.  A task is
+described to them by :class:`TaskFacts`, built from a task's exact result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from dotpha_xl.domain.periods import ReportPeriod
+from dotpha_xl.domain.ratings import HTXS
+
+HUNDRED = Fraction(100)
+ZERO = Fraction(0)
+
+#: Art. 7.1: a task completed *before the fourth quarter* is rated in the report made at its
+#: completion; a report whose period ends on or after this day of its year rates nothing early.
+FOURTH_QUARTER = (10, 1)
+
+# --- Art. 10: exactly its four grounds, and the signals behind the fourth ----------------------
+
+NOT_REGISTERED = "not_registered"
+NOT_CARRIED_OUT = "not_carried_out"
+NOT_REPORTED = "not_reported"
+UNTRUTHFUL_REPORT = "untruthful_report"
+
+#: The grounds of Art. 10, in its order, with the regulation's words.
+GROUNDS: dict[str, str] = {
+    NOT_REGISTERED: "Không đăng ký việc đột phá, đổi mới",
+    NOT_CARRIED_OUT: "Không thực hiện việc đột phá, đổi mới được giao",
+    NOT_REPORTED: "Không báo cáo kết quả thực hiện",
+    UNTRUTHFUL_REPORT: "Báo cáo không trung thực (dấu hiệu để cơ quan thẩm định xem xét)",
+}
+
+SELF_RATING_ABOVE = "self_rating_above"
+COMPLETION_BELOW_PREVIOUS = "completion_below_previous"
+DONE_WITHOUT_PRODUCT = "done_without_product"
+
+#: Signals of a possibly untruthful report: never a verdict, each for the body to judge.
+SIGNALS: dict[str, str] = {
+    SELF_RATING_ABOVE: "Tự nhận mức xếp loại cao hơn mức tính từ kết quả",
+    COMPLETION_BELOW_PREVIOUS: "Mức hoàn thành thấp hơn báo cáo trước của chính cán bộ",
+    DONE_WITHOUT_PRODUCT: "Ghi hoàn thành 100% nhưng không ghi sản phẩm thực tế",
+}
+
+#: The cadre-level cases of a missing plan or report, as consolidation names them.
+MISSING_PLAN = "no_plan"
+MISSING_REPORT = "no_report"
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What the rules read of one cadre's task in one report, every figure exact."""
+
+    section: str  # "A" annual, "B" period task
+    period: ReportPeriod
+    rating: str | None  # the computed rating, when the task is rated in this report
+    rating_raw: str | None  # the rating the raw figure (force majeure not left out) gives
+    completion_year: Fraction | None  # adjusted: force-majeure items left out
+    expected_to_date: Fraction | None
+    handed_over: bool = False  # the row of a cadre who left (Art. 2.4): a conclusion
+
+
+def rated_early(period: ReportPeriod, done: Fraction | None) -> bool:
+    """Art. 7.1 and 7.3 a: a task at 100 % in a report whose period ends before the fourth
+    quarter is rated in that report.  A Q4, H2 or December report waits for the annual one."""
+    if period.kind == "year" or done is None or done < HUNDRED:
+        return False
+    return period.end < date(period.year, *FOURTH_QUARTER)
+
+
+def may_rate_early(period: ReportPeriod) -> bool:
+    """Whether a report of ``period`` can rate a task early (its forms then offer the
+    self-rating and evidence cells on every task row, to fill if the task is completed)."""
+    return period.kind != "year" and period.end < date(period.year, *FOURTH_QUARTER)
+
+
+def is_rated(facts: TaskFacts) -> bool:
+    """Rated in this report: the annual report, a period task's final year, or early (Art. 7.1);
+    never the conclusion on a cadre who left (Art. 2.4)."""
+    return facts.rating is not None and not facts.handed_over
+
+
+def proposed_for_commendation(facts: TaskFacts) -> bool:
+    """Art. 9: a task rated HTXS in this report."""
+    return is_rated(facts) and facts.rating == HTXS
+
+
+def commendation_rests_on_force_majeure(facts: TaskFacts) -> bool:
+    """HTXS only with force-majeure items left out (the raw figure is below 100): the case is
+    listed with that mark, and the Committee decides."""
+    return proposed_for_commendation(facts) and facts.rating_raw != HTXS
+
+
+def carries_over(facts: TaskFacts) -> bool:
+    """Art. 2.5: an annual task whose exact adjusted completion at the year's end is below 100 %.
+    A shortfall made up entirely of force-majeure items leaves the adjusted figure at 100 (the
+    other items are scaled up): not carried.  A leaving cadre's task is not carried by them (the
+    successor's own row decides); a period task is never carried."""
+    return (
+        facts.section == "A"
+        and facts.period.kind == "year"
+        and not facts.handed_over
+        and facts.completion_year is not None
+        and facts.completion_year < HUNDRED
+    )
+
+
+def not_carried_out(facts: TaskFacts) -> bool:
+    """Art. 10, second ground, for a reported task: 0 % in a report where work was due."""
+    return (
+        not facts.handed_over
+        and facts.expected_to_date is not None
+        and facts.expected_to_date > ZERO
+        and facts.completion_year is not None
+        and facts.completion_year == ZERO
+    )
+
+
+def grounds_of_missing(reason: str) -> str:
+    """Art. 10 ground of a cadre without a usable report: no valid plan is not carrying out the
+    assigned task; a valid plan and no report is not reporting."""
+    return NOT_CARRIED_OUT if reason == MISSING_PLAN else NOT_REPORTED
+
+
+def item_signals(
+    completion: Fraction | None, actual_product: str, previous: Fraction | None = None
+) -> list[str]:
+    """Signals of one item of a report: below what the cadre's own previous accepted report said;
+    100 % with no actual product written."""
+    out = []
+    if completion is not None and previous is not None and completion < previous:
+        out.append(COMPLETION_BELOW_PREVIOUS)
+    if completion is not None and completion >= HUNDRED and not actual_product.strip():
+        out.append(DONE_WITHOUT_PRODUCT)
+    return out
