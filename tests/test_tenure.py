@@ -114,6 +114,42 @@ def test_handover_worked_example_through_the_cli(tenure):
     assert p["rating"] is None and "handed_over" in p["flags"]
     assert p["attainment"] == 100 and p["attainment_exact"] == "100"
     assert "CB901" not in [m["cadre_id"] for m in result["missing"]]
+    # The summary: the leaver at 52.5 % is a conclusion (C_d, E_d, A_d), neither proposed for
+    # commendation nor carried over; the successor's task is judged on the successor's report.
+    summary = json.loads(
+        run(
+            "summary",
+            "--consolidated",
+            res,
+            "--period",
+            "2027",
+            "--out",
+            tmp_path / "btv.xlsx",
+            "--json",
+            "-",
+        ).stdout
+    )
+    conclusions = {c["key"]: c for c in summary["handover_conclusions"]}
+    assert list(conclusions) == ["CB901:A1"]
+    c = conclusions["CB901:A1"]
+    assert (c["completion"], c["expected"], c["attainment"]) == (52.5, 50, 100)
+    assert c["left_on"] == "2027-07-15"
+    assert "CB901:A1" not in {x["key"] for x in summary["commendation"]}
+    assert {x["key"] for x in summary["carry_over"]} == {"CB904:A1"}
+    carried = json.loads(
+        run(
+            "carry-over",
+            "--consolidated",
+            res,
+            "--year",
+            "2027",
+            "--out",
+            tmp_path / "carry.xlsx",
+            "--json",
+            "-",
+        ).stdout
+    )
+    assert [(x["cadre_id"], x["from_task"]) for x in carried["carried"]] == [("CB904", "2027:A1")]
     body = openpyxl.load_workbook(res / "UBND_tong_hop_2027.xlsx")
     shown = " ".join(str(c) for ws in body for row in ws.values for c in row if c is not None)
     assert "89,47" in shown or "89.47" in shown
