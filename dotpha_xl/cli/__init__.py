@@ -30,6 +30,7 @@ from dotpha_xl.cli.base import (
     run_main,
 )
 from dotpha_xl.cli.tenure import COMMANDS as TENURE_COMMANDS
+from dotpha_xl.cli.web import COMMANDS as WEB_COMMANDS
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -406,6 +407,12 @@ def assignments(obj: Context, decision_file: Path, out: Path, decided_on) -> Non
     help="Bảng thời điểm nhận (cột file, received); mặc định: thời điểm sửa tệp.",
 )
 @json_option
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=OUTPUT_DIR,
+    help="Thư mục bộ nhớ đệm: tệp đã đọc (cùng sha256) không đọc lại; kết quả không đổi.",
+)
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi bảng tổng hợp.")
 @click.option(
     "--jobs",
@@ -428,6 +435,7 @@ def consolidate(
     json_path: Path | None,
     dry_run: bool,
     jobs: int,
+    cache_dir: Path | None = None,
 ) -> None:
     """Tổng hợp báo cáo một kỳ: tính lại mọi số liệu từ từng nội dung, xếp loại, lập bảng
     tổng hợp cho từng cơ quan thẩm định.
@@ -441,12 +449,19 @@ def consolidate(
     if out_dir is None and not dry_run:
         raise click.UsageError("Cần --out (hoặc --dry-run để chỉ kiểm tra).")
     to_stdout = json_to_stdout(json_path)
+    cache = None
+    if cache_dir is not None:
+        from dotpha_xl.steps.verdict_cache import load_cache
+
+        cache = load_cache(cache_dir, obj.settings)
     run = consolidate_to(
         None if dry_run else out_dir, roster, plans_dir, reports_dir, period, obj.settings,
         assignments_path=assignments, body=body, receipts_path=receipts,
         json_path=None if (to_stdout or dry_run) else json_path, jobs=jobs,
-        ledger=obj.ledger("consolidate"), progress=obj.progress("Đọc báo cáo"),
+        ledger=obj.ledger("consolidate"), progress=obj.progress("Đọc báo cáo"), reader=cache,
     )  # fmt: skip
+    if cache is not None:
+        cache.save(cache_dir)
     c = run.consolidation
     if to_stdout:
         emit_json(json_path, consolidation_json.to_json(c))
@@ -660,7 +675,7 @@ def history(obj: Context, cadre_id: str | None, json_path: Path | None) -> None:
     click.echo(f"{len(versions)} phiên bản.", err=True)
 
 
-for command in TENURE_COMMANDS:
+for command in [*TENURE_COMMANDS, *WEB_COMMANDS]:
     cli.add_command(command)
 
 

@@ -7,6 +7,7 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -24,6 +25,11 @@ BOLD = Font(name="Times New Roman", size=12, bold=True)
 
 def annotate_copy(source: str | Path, problems: Sequence[Problem], target: str | Path) -> Path:
     """Write ``target``: a copy of ``source`` with each problem's cell marked."""
+    return write_bytes_atomic(target, annotated_bytes(source, problems))
+
+
+def annotated_bytes(source: str | Path | BinaryIO, problems: Sequence[Problem]) -> bytes:
+    """The annotated copy of ``source`` (a path or a binary file object) as bytes."""
     book = openpyxl.load_workbook(source)
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for p in problems:
@@ -41,7 +47,7 @@ def annotate_copy(source: str | Path, problems: Sequence[Problem], target: str |
     _problem_sheet(book, problems)
     buffer = io.BytesIO()
     book.save(buffer)
-    return write_bytes_atomic(target, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _problem_sheet(book: openpyxl.Workbook, problems: Sequence[Problem]) -> None:
