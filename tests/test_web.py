@@ -149,6 +149,27 @@ def test_a_path_in_the_file_name_never_reaches_the_file_system(client, data):
     assert shown_name("a\x00b<script>.xlsx") == "a_b_script_.xlsx"
 
 
+def test_markup_in_a_cell_is_shown_as_text(client, data, tmp_path):
+    from tests.helpers import fill
+
+    evil = tmp_path / "evil.xlsx"
+    evil.write_bytes(data.held.read_bytes())
+    fill(evil, {BAD_KEY: {"completion": "<script>alert(1)</script>"}})
+    r = upload(client, "/kiem-tra", evil.read_bytes(), name="<img src=x onerror=alert(1)>.xlsx")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    assert "<script>" not in r.text and "<img" not in r.text
+
+
+@pytest.mark.parametrize("after", ["//evil.example/", "/\\evil.example", "https://evil.example",
+                                   "/tinh-hinh/../../x", "/kiem-tra"])  # fmt: skip
+def test_a_login_leads_back_only_to_a_page_of_the_desk(client, data, after):
+    form = {"csrf_token": csrf(client, "/dang-nhap"), "token": data.tokens["UBND"]}
+    r = client.post("/dang-nhap", params={"tiep": after}, data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/tinh-hinh"
+    r = client.post("/dang-nhap", params={"tiep": "/nop-tep"}, data=form, follow_redirects=False)
+    assert r.headers["location"] == "/nop-tep"
+
+
 def test_a_file_over_the_cap_gets_413(client, data):
     big = b"PK\x03\x04" + b"\0" * (CAP + 300 * 1024)
     r = upload(client, "/kiem-tra", big)

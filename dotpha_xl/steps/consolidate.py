@@ -89,7 +89,7 @@ def consolidate(
     verdicts by file hash (``steps/verdict_cache.py``) gives them without reading again."""
     read = read_batch if reader is None else reader
     period = parse_period(period_code)
-    roster = read_roster(roster_path, settings)
+    roster = _table(read, read_roster, roster_path, settings)
     result = Consolidation(
         period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres),
         item_store=ItemStore(),
@@ -191,7 +191,7 @@ def _expected_cadres(
     with_plan: dict[str, bool] = dict.fromkeys(reported, True)
     paths = expand_inputs([plans_dir])
     if assignments_path is not None:
-        table = read_assignments(assignments_path, settings)
+        table = _table(read, read_assignments, assignments_path, settings)
         result.problems += table.problems
         assigned: Iterable[str] = {a.cadre_id for a in table.active_in(period.year)}
         named = _named_for(paths, reported, period.year)
@@ -221,6 +221,13 @@ def _expected_cadres(
         for cadre_id in cadres
         if cadre_id in assigned
     }
+
+
+def _table(reader: Any, read: Callable[[Path, Settings], T], path: Path, settings: Settings) -> T:
+    """A table read by ``read`` (the roster, the assignments), or the reader's copy of it when
+    the reader keeps tables (``VerdictCache.table``, by the file's hash)."""
+    keep = getattr(reader, "table", None)
+    return read(path, settings) if keep is None else keep(read, path, settings)
 
 
 def _named_for(paths: Sequence[Path], reported: set[str], year: int) -> set[Path]:

@@ -12,9 +12,12 @@ rely on.
   is handed out with its rows at no cost.
 * Files read for the first time are recorded in ``ledger`` when one is given, as the batch
   readers' callers do (plans and reports; a ``plan_identity`` peek is not an intake).
-* :meth:`save` and :func:`load_cache` keep the verdicts in one pickle file (``--cache DIR``), for
-  the next run.  A cache made with other settings or another version of the tool is not used.
-  The file is the operator's own, written by this tool: keep its folder writable by no one else.
+* The roster and the assignments table are kept the same way (:meth:`table`), read again only
+  when their bytes change.
+* :meth:`save` and :func:`load_cache` keep the verdicts and tables in one pickle file
+  (``--cache DIR``), for the next run.  A cache made with other settings or another version of
+  the tool is not used.  The file is the operator's own, written by this tool: keep its folder
+  writable by no one else.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class VerdictCache:
         self.ledger = ledger
         self.items = ItemStore()
         self._verdicts: dict[Key, FileVerdict] = {}
+        self._tables: dict[tuple[str, str, str], Any] = {}
         self._hashes: dict[str, tuple[Stat, str]] = {}
         self._lock = threading.RLock()
         self.reads = 0  # files opened by this cache since it was made (a measure for tests)
@@ -128,6 +132,19 @@ class VerdictCache:
     def _key(self, kind: str, period_code: str, path: Path) -> Key:
         return (kind, period_code if kind == "report" else "", path.name, self.sha256_of(path))
 
+    def table(self, read: Callable[[Path, Settings], Any], path: Path, settings: Settings) -> Any:
+        """``read(path, settings)`` (the roster, the assignments), kept by the file's hash: the
+        table is read again only when its bytes change.  Its value is not to be changed."""
+        if settings is not self.settings and settings != self.settings:
+            return read(path, settings)
+        with self._lock:
+            key = (read.__qualname__, str(path), self.sha256_of(Path(path)))
+            if key not in self._tables:
+                self._tables = {k: v for k, v in self._tables.items() if k[:2] != key[:2]}
+                self._tables[key] = read(path, settings)
+                self.reads += 1
+            return self._tables[key]
+
     def verdict(self, kind: str, path: Path, period_code: str = "") -> FileVerdict:
         """The verdict of one file (read now if unknown)."""
         return self(kind, [path], self.settings, period_code=period_code)[0]
@@ -149,6 +166,7 @@ class VerdictCache:
                 "version": __version__,
                 "settings": _fingerprint(self.settings),
                 "verdicts": entries,
+                "tables": dict(self._tables),
                 "hashes": dict(self._hashes),
             }
         return write_bytes_atomic(
@@ -179,6 +197,7 @@ def load_cache(folder: Path | None, settings: Settings, *, ledger: Any = None) -
             if isinstance(task["items"], bytes):
                 task["items"] = cache.items.add(task["items"])
         cache._verdicts[key] = verdict
+    cache._tables = dict(data.get("tables", {}))
     cache._hashes = {k: v for k, v in data["hashes"].items() if os.path.exists(k)}
     return cache
 

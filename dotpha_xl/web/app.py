@@ -76,6 +76,8 @@ REPORT_WORDS = {
     "none": "—",
 }
 SEVERITY_WORDS = {"error": "Lỗi", "warning": "Chú ý"}
+#: Where a login may lead back to.
+AFTER_LOGIN = ("/tinh-hinh", "/nop-tep", "/tai-ve")
 SORTS = {
     "ma": lambda s: s.cadre.cadre_id,
     "ten": lambda s: person_sort_key(s.cadre.full_name),
@@ -270,8 +272,11 @@ def create_app(config: DeskConfig, settings: Settings, *, upload_cap: int = DEFA
         return _download(data, name)
 
     async def login(request: Request) -> Response:
-        after = request.query_params.get("tiep", "/tinh-hinh")
-        after = after if after.startswith("/") and not after.startswith("//") else "/tinh-hinh"
+        after = request.query_params.get("tiep", "")
+        if not any(after == p or after.startswith(p + "/") for p in AFTER_LOGIN) or any(
+            c in after for c in ("\\", ":", "?", "#", "%", "..")
+        ):  # only a page of the desk, never another site
+            after = "/tinh-hinh"
         if request.method == "GET":
             return page(request, "login.html", after=after)
         form = await form_of(request)

@@ -10,6 +10,7 @@ the inputs' names, sizes or times change, and only then.
 from __future__ import annotations
 
 import io
+import os
 import secrets
 import threading
 import zipfile
@@ -123,17 +124,18 @@ class Desk:
 
     def _inputs_key(self) -> tuple:
         """Names, sizes and times of every input: the state is rebuilt when this changes."""
-        files = [self.config.roster, *([self.config.assignments] if self.config.assignments
-                                       else [])]  # fmt: skip
-        files += expand_inputs([self.config.plans, self.config.reports])
-        out = []
-        for path in files:
-            try:
+        out: list[tuple[str, int, int]] = []
+        for path in (self.config.roster, self.config.assignments):
+            if path is not None and path.exists():
                 info = path.stat()
-            except OSError:
-                continue
-            out.append((str(path), info.st_size, info.st_mtime_ns))
-        return tuple(out)
+                out.append((str(path), info.st_size, info.st_mtime_ns))
+        for folder in (self.config.plans, self.config.reports):
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_file() and entry.name.lower().endswith(WORKBOOK_SUFFIXES):
+                        info = entry.stat()
+                        out.append((entry.path, info.st_size, info.st_mtime_ns))
+        return tuple(sorted(out))
 
     def state(self) -> State:
         """The state of the inbox now; rebuilt only when an input changed."""
@@ -177,12 +179,10 @@ class Desk:
                 out[peek.cadre_id] = when
         return out
 
-    def _plan_due(self, cadre: Cadre) -> date | None:
+    def _plan_due(self, cadre: Cadre, common: date | None) -> date | None:
         if cadre.appointed_on is not None and cadre.appointed_on.year >= self.period.year - 1:
             return plan_deadline_for_new(self.settings, cadre.appointed_on)
-        found = [d.due for d in cycle_deadlines(self.settings, self.period.year)
-                 if d.code == "plan"]  # fmt: skip
-        return found[0] if found else None
+        return common
 
     def _lines(self, c: Consolidation) -> list[CadreStatus]:
         tasks: dict[str, list[TaskRow]] = {}
@@ -194,6 +194,8 @@ class Desk:
             rejected.setdefault(r.cadre_id, r.problems)
         plan_times = self._plan_times()
         reading = self.settings.deadline_reading
+        common = next((d.due for d in cycle_deadlines(self.settings, self.period.year)
+                       if d.code == "plan"), None)  # fmt: skip
         lines = []
         for cadre_id, cadre in c.cadres.items():
             rows = tasks.get(cadre_id, [])
@@ -212,7 +214,7 @@ class Desk:
                     line.report = "rejected"
                     line.reason = _reason(rejected[cadre_id])
             if line.plan == "valid" and cadre_id in plan_times:
-                due = self._plan_due(cadre)
+                due = self._plan_due(cadre, common)
                 if due is not None and not is_on_time(plan_times[cadre_id].date(), due, reading):
                     line.plan = "late"
             lines.append(line)
