@@ -207,10 +207,10 @@ def _fingerprint(settings: Settings) -> str:
 
 
 def _copy(verdict: FileVerdict) -> FileVerdict:
-    """A copy the roll-up may change (it adds problems, and builds rows from the task dicts)."""
-    return dataclasses.replace(
-        verdict,
-        meta=dict(verdict.meta),
-        problems=list(verdict.problems),
-        evaluated=[dict(t) for t in verdict.evaluated],
-    )
+    """A copy the roll-up may change: it adds problems to a report, and builds rows from the
+    task dicts; the rest is only read."""
+    copy = object.__new__(type(verdict))
+    copy.__dict__.update(verdict.__dict__)
+    copy.problems = list(verdict.problems)
+    copy.evaluated = [dict(t) for t in verdict.evaluated]
+    return copy

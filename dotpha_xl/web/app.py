@@ -12,6 +12,7 @@ is a plain 404.  The Organisation Board (the settings' ``consolidating_body``) s
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -419,7 +420,12 @@ def create_app(config: DeskConfig, settings: Settings, *, upload_cap: int = DEFA
     async def api_status(request: Request) -> Response:
         body = api_body(request)
         current = await run_in_threadpool(desk.state)
-        return JSONResponse(_status_json(state, current.consolidation, body))
+        key = ("status_json", body)
+        if key not in current.memo:  # made once per state and login
+            current.memo[key] = await run_in_threadpool(
+                _status_json, state, current.consolidation, body, current.made
+            )
+        return Response(current.memo[key], media_type="application/json")
 
     async def api_workbook(request: Request) -> Response:
         body = api_body(request)
@@ -520,7 +526,7 @@ def _submit(state: DeskApp, body: str, data: bytes, name: str):
     return check, True, _line_for(state, body, check.cadre_id)
 
 
-def _status_json(state: DeskApp, c: Any, body: str) -> dict[str, Any]:
+def _status_json(state: DeskApp, c: Any, body: str, made: datetime) -> bytes:
     """The consolidation JSON of the bodies the caller sees (a body: its own cadres only, its
     rejected files only)."""
     shown = state.visible(body)
@@ -530,5 +536,5 @@ def _status_json(state: DeskApp, c: Any, body: str) -> dict[str, Any]:
         mine = c.for_body(body)
         data = to_json(mine)
         data["rejected"] = [r for r in data["rejected"] if r["cadre_id"] in mine.cadres]
-    data["made"] = datetime.now().isoformat(timespec="seconds")
-    return data
+    data["made"] = made.isoformat(timespec="seconds")
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")

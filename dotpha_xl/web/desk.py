@@ -80,6 +80,8 @@ class State:
     cadres: list[CadreStatus]
     made: datetime
     key: tuple = ()
+    #: What was made from this state once and is asked again (the status JSON of a login).
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def for_bodies(self, bodies: set[str] | None) -> list[CadreStatus]:
         return [s for s in self.cadres if bodies is None or s.cadre.body in bodies]
@@ -154,7 +156,8 @@ class Desk:
                     )  # fmt: skip
                 finally:
                     self.cache.ledger = None
-            self._state = State(c, self._lines(c), datetime.now(), key)
+            times = {path: mtime for path, _, mtime in key}
+            self._state = State(c, self._lines(c, times), datetime.now(), key)
             if self.cache.reads - self._saved_reads >= SAVE_EVERY:
                 self.save()
             return self._state
@@ -165,7 +168,7 @@ class Desk:
             self.cache.save(self.config.cache_dir)
             self._saved_reads = self.cache.reads
 
-    def _plan_times(self) -> dict[str, datetime]:
+    def _plan_times(self, times: dict[str, int]) -> dict[str, datetime]:
         """Cadre id -> when their newest sealed plan of the period's year arrived (its file's
         time), from the ``_meta`` of each plan file (a cached peek, no cell read)."""
         paths = expand_inputs([self.config.plans])
@@ -174,7 +177,7 @@ class Desk:
         for path, peek in zip(paths, peeks, strict=True):
             if not peek.ok or peek.year != self.period.year or not peek.cadre_id:
                 continue
-            when = datetime.fromtimestamp(path.stat().st_mtime)
+            when = datetime.fromtimestamp(times.get(str(path), 0) / 1e9)
             if peek.cadre_id not in out or when > out[peek.cadre_id]:
                 out[peek.cadre_id] = when
         return out
@@ -184,7 +187,7 @@ class Desk:
             return plan_deadline_for_new(self.settings, cadre.appointed_on)
         return common
 
-    def _lines(self, c: Consolidation) -> list[CadreStatus]:
+    def _lines(self, c: Consolidation, times: dict[str, int]) -> list[CadreStatus]:
         tasks: dict[str, list[TaskRow]] = {}
         for row in c.tasks:
             tasks.setdefault(row.cadre.cadre_id, []).append(row)
@@ -192,7 +195,7 @@ class Desk:
         rejected: dict[str, list[Problem]] = {}
         for r in c.rejected:
             rejected.setdefault(r.cadre_id, r.problems)
-        plan_times = self._plan_times()
+        plan_times = self._plan_times(times)
         reading = self.settings.deadline_reading
         common = next((d.due for d in cycle_deadlines(self.settings, self.period.year)
                        if d.code == "plan"), None)  # fmt: skip
