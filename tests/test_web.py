@@ -480,3 +480,17 @@ def test_web_docs_describe_the_api():
     text = (Path(__file__).resolve().parents[1] / "docs" / "web.md").read_text(encoding="utf-8")
     for route in ("POST /api/check", "POST /api/submit", "GET /api/status", "GET /api/workbook"):
         assert route in text
+
+
+def test_sorting_by_rating_goes_by_level_not_by_letters():
+    from types import SimpleNamespace
+
+    from dotpha_xl.web.app import SORTS
+
+    def line(*ratings):
+        tasks = [SimpleNamespace(result=SimpleNamespace(rating=r)) for r in ratings]
+        return SimpleNamespace(tasks=tasks, name=",".join(map(str, ratings)))
+
+    lines = [line("HTXS"), line(), line("HTT", "KHT"), line("HT"), line("HTT")]
+    ordered = [x.name for x in sorted(lines, key=SORTS["xep-loai"])]
+    assert ordered == ["HTT,KHT", "HT", "HTT", "HTXS", ""]

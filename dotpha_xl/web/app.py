@@ -39,6 +39,7 @@ from starlette.responses import (
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from dotpha_xl.domain.ratings import LEVELS
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import ascii_slug, format_percent, person_sort_key
 from dotpha_xl.store.consolidation_json import to_json
@@ -86,10 +87,15 @@ SORTS = {
     "co-quan": lambda s: s.cadre.body,
     "ke-hoach": lambda s: s.plan,
     "bao-cao": lambda s: s.report,
-    "xep-loai": lambda s: s.rating,
+    "xep-loai": lambda s: min((_rank(t.result.rating) for t in s.tasks), default=len(LEVELS)),
     "hoan-thanh": lambda s: min((_completion(t) or Fraction(-1) for t in s.tasks),
                                 default=Fraction(-2)),
 }  # fmt: skip
+
+
+def _rank(rating: str | None) -> int:
+    """Where a rating stands, the lowest first (KHT, HT, HTT, HTXS); none after them all."""
+    return LEVELS.index(rating) if rating in LEVELS else len(LEVELS)
 
 
 def _completion(row: Any) -> Fraction | None:
