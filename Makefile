@@ -1,11 +1,12 @@
 # make demo: install into .venv and run the whole cycle on sample_data/
+# make serve: the web desk (dotpha serve) on the demo's data, http://127.0.0.1:8000/
 # make test: install with the test extras and run the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO := demo_output
 
-.PHONY: demo test lint bench templates clean
+.PHONY: demo serve test lint bench bench-incremental templates clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh $(DEMO)
 
+serve: $(VENV)/.installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/serve.sh $(DEMO) $${PERIOD:-2027}
+
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
@@ -25,6 +29,9 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+bench-incremental: $(VENV)/.installed
+	$(BIN)/python bench/incremental.py --size $${SIZE:-2000}
 
 templates: $(VENV)/.installed
 	$(BIN)/dotpha blank-templates --out workbook_templates

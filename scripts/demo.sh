@@ -101,3 +101,14 @@ dotpha announce --roster $data/roster.xlsx --plans "$out/2_ke_hoach_da_nop" \
 
 say "Kết quả demo nằm trong $out/:"
 find "$out" -maxdepth 1 | sort | sed 's/^/  /'
+
+say "Bàn làm việc trên trình duyệt (dotpha serve) với dữ liệu demo"
+cat <<MSG
+  make serve            # kỳ 2027; PERIOD=2027-Q2 make serve cho kỳ quý II
+hoặc:
+  dotpha access add UBND --access $out/ma_truy_cap.json      # in mã truy cập một lần
+  dotpha --ledger $out/dotpha.sqlite serve --roster $data/roster.xlsx --assignments $data/assignments.xlsx \\
+    --plans $out/2_ke_hoach_da_nop --reports $out/5_bao_cao_da_nop_2027 --period 2027 \\
+    --out $out/ban_lam_viec_2027 --access $out/ma_truy_cap.json
+rồi mở http://127.0.0.1:8000/ (trang Kiểm tra tệp không cần đăng nhập).
+MSG

@@ -47,9 +47,9 @@ def cli(
 
 def _register() -> None:
     """Every command module's commands, in the order of the cycle."""
-    from dotpha_xl.cli import consolidation, intake, review, templates, tenure
+    from dotpha_xl.cli import consolidation, intake, review, templates, tenure, web
 
-    for module in (intake, templates, review, consolidation, tenure):
+    for module in (intake, templates, review, consolidation, tenure, web):
         for command in module.COMMANDS:
             cli.add_command(command)
 

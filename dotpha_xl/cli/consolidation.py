@@ -67,6 +67,12 @@ from dotpha_xl.cli.base import (
     show_default="số nhân CPU",
     help="Số tiến trình đọc tệp song song.",
 )
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=OUTPUT_DIR,
+    help="Thư mục bộ nhớ đệm: tệp đã đọc (cùng sha256) không đọc lại; kết quả không đổi.",
+)
 @pass_context
 def consolidate(
     obj: Context,
@@ -81,6 +87,7 @@ def consolidate(
     json_path: Path | None,
     dry_run: bool,
     jobs: int,
+    cache_dir: Path | None = None,
 ) -> None:
     """Tổng hợp báo cáo một kỳ: tính lại mọi số liệu từ từng nội dung, xếp loại, lập bảng
     tổng hợp cho từng cơ quan thẩm định.
@@ -94,12 +101,19 @@ def consolidate(
     if out_dir is None and not dry_run:
         raise click.UsageError("Cần --out (hoặc --dry-run để chỉ kiểm tra).")
     to_stdout = json_to_stdout(json_path)
+    cache = None
+    if cache_dir is not None:
+        from dotpha_xl.steps.verdict_cache import load_cache
+
+        cache = load_cache(cache_dir, obj.settings)
     run = consolidate_to(
         None if dry_run else out_dir, roster, plans_dir, reports_dir, period, obj.settings,
         assignments_path=assignments, body=body, receipts_path=receipts,
         json_path=None if (to_stdout or dry_run) else json_path, jobs=jobs,
-        ledger=obj.ledger("consolidate"), progress=obj.progress("Đọc báo cáo"),
+        ledger=obj.ledger("consolidate"), progress=obj.progress("Đọc báo cáo"), reader=cache,
     )  # fmt: skip
+    if cache is not None:
+        cache.save(cache_dir)
     c = run.consolidation
     if to_stdout:
         emit_json(json_path, consolidation_json.to_json(c))

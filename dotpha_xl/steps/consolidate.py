@@ -79,14 +79,18 @@ def consolidate(
     jobs: int = 1,
     ledger: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    reader: Callable[..., list[FileOutcome]] | None = None,
 ) -> Consolidation:
     """Validate every report of ``period_code`` and recompute every figure.
 
     The per-file step (open, read, check) is a pure function of each file, mapped over ``jobs``
     processes; the roll-up runs once over the batch.  Every file read is recorded in ``ledger``
-    (a :class:`dotpha_xl.store.ledger.Ledger`) when one is given."""
+    (a :class:`dotpha_xl.store.ledger.Ledger`) when one is given.  ``reader`` stands in for
+    :func:`~dotpha_xl.steps.batch.read_batch` (same signature, same verdicts): a cache of
+    verdicts by file hash (``steps/verdict_cache.py``) gives them without reading again."""
+    read = read_batch if reader is None else reader
     period = parse_period(period_code)
-    roster = read_roster(roster_path, settings)
+    roster = _table(read, read_roster, roster_path, settings)
     result = Consolidation(
         period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres),
         item_store=ItemStore(),
@@ -98,7 +102,7 @@ def consolidate(
     chosen: dict[str, tuple[datetime, FileOutcome]] = {}
     first: dict[str, datetime] = {}  # the first accepted report of each cadre: lateness
     paths = expand_inputs([reports_dir])
-    reports = read_batch(
+    reports = read(
         "report", paths, settings, period_code=period.code, jobs=jobs, progress=progress,
         item_store=result.item_store,
     )  # fmt: skip
@@ -141,7 +145,7 @@ def consolidate(
     handed_over = apply_tenure(result, roster, paths, reports, chosen, settings)
     expected = _expected_cadres(
         roster.cadres, plans_dir, assignments_path, period, settings, result, jobs, ledger,
-        reported=set(chosen),
+        reported=set(chosen), read=read,
     )  # fmt: skip
     for cadre_id, reason in expected.items():
         if cadre_id not in chosen and cadre_id not in handed_over:
@@ -165,6 +169,7 @@ def _expected_cadres(
     ledger: Any = None,
     *,
     reported: set[str] = frozenset(),
+    read: Callable[..., list[FileOutcome]] = read_batch,
 ) -> dict[str, str]:
     """Cadre id -> why a missing report matters: ``no_report`` (valid plan), ``no_plan``.
 
@@ -181,7 +186,7 @@ def _expected_cadres(
     with_plan: dict[str, bool] = dict.fromkeys(reported, True)
     paths = expand_inputs([plans_dir])
     if assignments_path is not None:
-        table = read_assignments(assignments_path, settings)
+        table = _table(read, read_assignments, assignments_path, settings)
         result.problems += table.problems
         assigned: Iterable[str] = {a.cadre_id for a in table.active_in(period.year)}
         named = _named_for(paths, reported, period.year)
@@ -192,11 +197,11 @@ def _expected_cadres(
         to_check = [
             path
             for path, peek in zip(
-                files, read_batch("plan_identity", files, settings, jobs=jobs), strict=True
+                files, read("plan_identity", files, settings, jobs=jobs), strict=True
             )
             if not (peek.cadre_id in reported and peek.year == period.year and peek.ok)
         ]
-        plans = read_batch("plan", to_check, settings, jobs=jobs)
+        plans = read("plan", to_check, settings, jobs=jobs)
         if ledger is not None:
             ledger.record_files("plan", zip(to_check, plans, strict=True), period_key="year")
         for plan in plans:
@@ -211,6 +216,13 @@ def _expected_cadres(
         for cadre_id in cadres
         if cadre_id in assigned
     }
+
+
+def _table(reader: Any, read: Callable[[Path, Settings], T], path: Path, settings: Settings) -> T:
+    """A table read by ``read`` (the roster, the assignments), or the reader's copy of it when
+    the reader keeps tables (``VerdictCache.table``, by the file's hash)."""
+    keep = getattr(reader, "table", None)
+    return read(path, settings) if keep is None else keep(read, path, settings)
 
 
 def _named_for(paths: Sequence[Path], reported: set[str], year: int) -> set[Path]:
@@ -244,6 +256,7 @@ def consolidate_to(
     jobs: int = 1,
     ledger: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    reader: Callable[..., list[FileOutcome]] | None = None,
 ) -> ConsolidationRun:
     """Consolidate, then write one workbook per reviewing body (or only ``body``) and the
     JSON into ``out_dir`` (nothing is written when it is ``None``: a dry run)."""
@@ -276,6 +289,7 @@ def consolidate_to(
         jobs=jobs,
         ledger=ledger,
         progress=progress,
+        reader=reader,
     )
     shown = full.for_body(body) if body else full
     run = ConsolidationRun(shown)

@@ -13,7 +13,7 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -62,6 +62,14 @@ TIGHT = 1.1
 
 def annotate_copy(source: str | Path, problems: Sequence[Problem], target: str | Path) -> Path:
     """Write ``target``: a copy of ``source`` with each problem's cell marked."""
+    return write_bytes_atomic(target, annotated_bytes(source, problems))
+
+
+def annotated_bytes(
+    source: str | Path | BinaryIO, problems: Sequence[Problem], name: str | None = None
+) -> bytes:
+    """The annotated copy of ``source`` (a path or a binary file object) as bytes; ``name`` is
+    the file's name as its problem sheet shows it (a path's own name by default)."""
     book = openpyxl.load_workbook(source)
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for p in problems:
@@ -79,10 +87,12 @@ def annotate_copy(source: str | Path, problems: Sequence[Problem], target: str |
     for form, (sheet_name, _) in FORMS.items():
         if sheet_name in book.sheetnames and form in ("plan", "report"):
             fit_typed_rows(book[sheet_name])
-    _problem_sheet(book, problems, Path(source).name)
+    if name is None:
+        name = Path(source).name if isinstance(source, (str, Path)) else "tệp đã tải lên"
+    _problem_sheet(book, problems, name)
     buffer = io.BytesIO()
     book.save(buffer)
-    return write_bytes_atomic(target, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _comment_text(p: Problem) -> str:
