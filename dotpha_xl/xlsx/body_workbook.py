@@ -2,21 +2,24 @@
 
 Sheets: "Tổng hợp" (one row per cadre and task, under the workbook contract: hidden key column A
 holding ``CADRE_ID:TASK_KEY``, hidden ``key`` row naming the columns, very hidden ``_meta`` with
-form ``body``), "Chi tiết" (every item), "Chưa nộp", "Nộp muộn", "Tệp bị từ chối" and "Biểu đồ"
-(two native charts).  Every text a user typed is written with ``write_string``, so a title that
-starts with ``=`` stays text.  Same inputs, same bytes.
+form ``body``), "Chi tiết" (every item, and the rows inserted outside the plan), "Chưa nộp",
+"Nộp muộn", "Khó khăn, đề xuất" (what each cadre wrote besides the figures), "Tệp bị từ chối",
+"Cảnh báo" (every warning of the files kept) and "Biểu đồ" (two native charts).  Every text a
+user typed is written with ``write_string``, so a title that starts with ``=`` stays text.  Same
+inputs, same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from io import BytesIO
 from typing import Any, ClassVar
 
 from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import as_text, percent_cell
-from dotpha_xl.records.consolidation import Consolidation, TaskRow, tenure_note
+from dotpha_xl.records.consolidation import NARRATIVE_KEYS, Consolidation, TaskRow, tenure_note
 from dotpha_xl.store.item_store import shown_items
 from dotpha_xl.xlsx.contract import FORMS, KEY_MARKER, write_meta
 from dotpha_xl.xlsx.form_layout import Column, fit_row, row_height, write_header
@@ -247,7 +250,9 @@ def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> byte
     _detail_sheet(book, fmt, mine)
     _missing_sheet(book, fmt, mine)
     _late_sheet(book, fmt, mine)
+    _narratives_sheet(book, fmt, mine)
     _rejected_sheet(book, fmt, mine)
+    _warnings_sheet(book, fmt, mine)
     _chart_sheet(book, fmt, mine)
     write_meta(
         book,
@@ -471,6 +476,16 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
                       item.product, item.weight, item.actual_product, item.completion,
                       "x" if item.force_majeure else "", item.fm_reason)  # fmt: skip
             rows.write(values, row_height([(values[i], width) for i, width in wrapped_at]))
+        for u in task.unplanned_items:  # kept, not counted: no weight
+            n += 1
+            completion = u.get("completion")
+            values = (
+                f"{prefix}{u.get('month')}@{u.get('cell')}", n, name, task.task_key,
+                f"{u.get('month')} (chèn thêm, ô {u.get('cell')})", u.get("content", ""),
+                u.get("product", ""), None, u.get("actual_product", ""),
+                percent_cell(Fraction(completion)) if completion is not None else None, "", "",
+            )  # fmt: skip
+            rows.write(values, row_height([(values[i], width) for i, width in wrapped_at]))
     r = _end_detail_sheet(rows)
     if n == 0:
         rows.sheet.merge_range(
@@ -610,6 +625,97 @@ def _rejected_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
         columns,
         rows,
         empty="Không có tệp nào bị từ chối.",
+        kinds={"stt": "int"},
+    )
+
+
+NARRATIVES_SHEET = "Khó khăn, đề xuất"
+NO_REASON = "(không ghi lý do)"
+
+
+def _narratives_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    """What each cadre wrote besides the figures, per cadre and task: why a task is not finished
+    as planned (form 03, column 8; a task behind or not finished without one says so), the rows
+    inserted outside the plan, and the narrative blocks under the table (Art. 5.3)."""
+    columns = (
+        Column("stt", "STT", 5),
+        Column("cadre", "Cán bộ", 20),
+        Column("task", "Việc", 26),
+        Column("topic", "Nội dung", 18),
+        Column("text", "Cán bộ ghi", 62),
+    )
+    rows: list[tuple[str, list[Any]]] = []
+
+    def add(key: str, cadre: Any, task: str, topic: str, text: str) -> None:
+        who = f"{cadre.full_name} ({cadre.cadre_id})"
+        rows.append((key, [len(rows) + 1, who, task, topic, text]))
+
+    by_cadre: dict[str, list[TaskRow]] = {}
+    for t in c.tasks:
+        by_cadre.setdefault(t.cadre.cadre_id, []).append(t)
+    for cadre_id, tasks in by_cadre.items():
+        cadre = tasks[0].cadre
+        for t in tasks:
+            label = f"{t.task_key}. {t.title}"
+            unfinished = "behind_schedule" in t.flags or t.result.rating == "KHT"
+            for row_key, reason in (
+                t.shortfall_reasons or {t.task_key: t.shortfall_reason}
+            ).items():
+                if reason:
+                    add(f"{cadre_id}:{row_key}:reason", cadre, label, REASON_TOPIC, reason)
+            if unfinished and not t.shortfall_reason:
+                add(f"{cadre_id}:{t.task_key}:reason", cadre, label, REASON_TOPIC, NO_REASON)
+            for n, u in enumerate(t.unplanned_items, start=1):
+                text = " — ".join(x for x in (u.get("content"), u.get("actual_product")) if x)
+                topic = f"Dòng chèn thêm ngoài kế hoạch ({u.get('month')}, ô {u.get('cell')})"
+                add(f"{cadre_id}:{t.task_key}:unplanned#{n}", cadre, label, topic, text)
+        for name, heading in NARRATIVE_KEYS.items():
+            text = c.narratives.get(cadre_id, {}).get(name, "")
+            if text:
+                add(f"{cadre_id}:note.{name}", cadre, "Chung", heading, text)
+    simple_sheet(
+        book,
+        fmt,
+        NARRATIVES_SHEET,
+        f"KHÓ KHĂN, VƯỚNG MẮC, LÝ DO CHƯA HOÀN THÀNH VÀ ĐỀ XUẤT — {c.period.label_vi.upper()}",
+        columns,
+        rows,
+        empty="Không có cán bộ nào ghi khó khăn, lý do hay đề xuất.",
+        kinds={"stt": "int"},
+    )
+
+
+REASON_TOPIC = "Lý do không hoàn thành theo kế hoạch"
+WARNINGS_SHEET = "Cảnh báo"
+
+
+def _warnings_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    """Every warning of every file kept (a due item left blank and counted 0%, a text typed in
+    TCVN3 and converted, a formula in an input cell, a row not in the plan...), at its cell."""
+    columns = (
+        Column("stt", "STT", 5),
+        Column("file", "Tệp", 30),
+        Column("cadre", "Cán bộ", 20),
+        Column("cell", "Vị trí", 14),
+        Column("code", "Mã cảnh báo", 16),
+        Column("message", "Nội dung cảnh báo", 58),
+    )
+    owner = {t.report_file: t.cadre for t in c.tasks}
+    rows = []
+    for n, p in enumerate(c.warnings, start=1):
+        cadre = owner.get(p.file)
+        who = f"{cadre.full_name} ({cadre.cadre_id})" if cadre else ""
+        where = " › ".join(x for x in (p.sheet, p.cell) if x) or p.node
+        message = p.message + (f" → {p.hint}" if p.hint else "")
+        rows.append((f"{p.file}#{n}", [n, p.file, who, where, p.code, message]))
+    simple_sheet(
+        book,
+        fmt,
+        WARNINGS_SHEET,
+        f"CẢNH BÁO KHI ĐỌC CÁC TỆP BÁO CÁO — {c.period.label_vi.upper()}",
+        columns,
+        rows,
+        empty="Không có cảnh báo nào.",
         kinds={"stt": "int"},
     )
 

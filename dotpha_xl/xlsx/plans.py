@@ -153,6 +153,9 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
         weight_column = OWN_WEIGHT_COLUMN.get(level)
         weight: Fraction | None = None
         bad_weight = False
+        inputs = ("content", "product") if level == ITEM else ()
+        for column in (*inputs, *((weight_column,) if weight_column else ())):
+            sheet.readable_input(row, column, problems, str(key))
         if weight_column:
             try:
                 weight = parse_percent(row.values.get(weight_column))
