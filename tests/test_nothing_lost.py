@@ -4,6 +4,7 @@ formulas in input cells, side tables, bugs met while reading, subfolders, a kill
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -156,6 +157,7 @@ def test_reports_in_subfolders_of_the_inbox_are_read(cycle):
     data, _, _ = consolidate(tmp_path, roster, reports)
     assert data["missing"] == []
     assert task(data, "CB902")["report_file"] == moved.name
+    assert data["warnings"] == []  # clean reports: nothing to say (the signature block is no text)
 
 
 def test_a_killed_consolidation_leaves_nothing_the_next_run_trips_on(cycle):
@@ -229,6 +231,20 @@ def test_a_row_inserted_outside_a_month_is_a_problem_at_its_cell(cycle):
     assert [(w["cell"], "Ghi chú chèn dưới dòng quý" in w["message"]) for w in warned] == [
         (cell, True)
     ]
+
+
+def test_a_value_typed_below_the_table_is_a_warning_at_its_cell(cycle):
+    tmp_path, roster, _ = cycle
+    reports = q2_reports(tmp_path)
+    path = report_for(reports, "CB901")
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form_sheet(book))
+    cell = c.sheet.cell(c.sheet.max_row + 3, c.columns["content"])
+    cell.value = "Ghi thêm dưới chữ ký"
+    book.save(path)
+    data, _, _ = consolidate(tmp_path, roster, reports)
+    found = [(w["code"], w["cell"]) for w in data["warnings"]]
+    assert found == [("stray_value", cell.coordinate)]
 
 
 def test_narratives_and_the_reason_of_a_task_behind_reach_the_json_and_the_workbook(cycle):
@@ -364,3 +380,129 @@ def test_a_decided_ratings_table_reads_vietnamese_headers_and_names_bad_cells(tm
     table = read_decided_ratings(path, default_settings())
     assert table.values == {("CB901", "A1"): "HTT", ("CB902", ""): "HTXS"}
     assert [(p.code, p.cell) for p in table.problems] == [("rating_unreadable", "C4")]
+
+
+def test_the_body_workbook_prints_at_9_pt_or_more_on_a4_and_on_a3_when_chosen(cycle):
+    from dotpha_xl.xlsx.body_workbook import (
+        A4_UNITS,
+        DETAIL_COLUMNS,
+        PRINT_SCALE,
+        REPEATED_COLUMNS,
+        SUMMARY_COLUMNS,
+    )
+
+    tmp_path, roster, _ = cycle
+    reports = q2_reports(tmp_path)
+    settings = tmp_path / "cau_hinh.toml"
+    settings.write_text('[print]\na3_bodies = ["TC"]\n', encoding="utf-8")
+    _, out, _ = consolidate(tmp_path, roster, reports, "2027-Q2", code=0)
+    run("--settings", settings, "consolidate", "--roster", roster, "--plans",
+        tmp_path / "plans", "--reports", reports, "--period", "2027-Q2", "--out",
+        tmp_path / "a3", "--jobs", "1")  # fmt: skip
+
+    a4 = openpyxl.load_workbook(out / "UBND_tong_hop_2027_Q2.xlsx")["Tổng hợp"]
+    assert a4.page_setup.paperSize == 9 and a4.page_setup.orientation == "landscape"
+    assert int(a4.page_setup.scale) == PRINT_SCALE and PRINT_SCALE * 12 / 100 >= 9
+    assert not a4.sheet_properties.pageSetUpPr or not a4.sheet_properties.pageSetUpPr.fitToPage
+    breaks = [b.id for b in a4.col_breaks.brk]
+    assert breaks and str(a4.print_title_cols) == "$B:$D"
+    assert str(a4.print_title_rows) == "$5:$7"
+    # every printed page fits across A4 at that scale, the repeated columns included
+    widths = {c.key: (0 if c.key == "report_file" else c.width) for c in SUMMARY_COLUMNS}
+    keys = [c.key for c in SUMMARY_COLUMNS]
+    edges = [1, *breaks, len(keys) + 1]
+    repeated = sum(widths[k] for k in REPEATED_COLUMNS)
+    for n, (start, end) in enumerate(itertools.pairwise(edges)):
+        page = sum(widths[k] for k in keys[start - 1 : end - 1]) + (repeated if n else 0)
+        assert page <= A4_UNITS, (n, page)
+    # the item details: fitted to the width of A4, narrow enough for 9 pt (8.45 px a unit)
+    detail = openpyxl.load_workbook(out / "UBND_tong_hop_2027_Q2.xlsx")["Chi tiết"]
+    assert detail.sheet_properties.pageSetUpPr.fitToPage
+    assert detail.page_setup.fitToWidth in (None, 1)
+    assert 979 / (sum(c.width for c in DETAIL_COLUMNS) * 8.45) * 12 >= 9
+
+    a3 = openpyxl.load_workbook(tmp_path / "a3" / "TC_tong_hop_2027_Q2.xlsx")["Tổng hợp"]
+    assert a3.page_setup.paperSize == 8 and not a3.col_breaks.brk
+    assert a3.sheet_properties.pageSetUpPr.fitToPage and a3.page_setup.fitToWidth in (None, 1)
+    still_a4 = openpyxl.load_workbook(tmp_path / "a3" / "UBND_tong_hop_2027_Q2.xlsx")["Tổng hợp"]
+    assert still_a4.page_setup.paperSize == 9
+
+
+def test_a3_bodies_must_be_known_bodies(tmp_path):
+    from dotpha_xl.kernel.settings import SettingsError, load_settings
+
+    path = tmp_path / "cau_hinh.toml"
+    path.write_text('[print]\na3_bodies = ["XYZ"]\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"print\.a3_bodies"):
+        load_settings(path)
+
+
+def test_validate_reports_a_bug_met_while_reading_a_plan_as_an_internal_error(cycle, monkeypatch):
+    from dotpha_xl.steps import validate as validate_step
+
+    tmp_path, _, _ = cycle
+    real = validate_step.read_plan
+
+    def buggy(path, settings, **kwargs):
+        if path.name.startswith("CB902"):
+            raise ZeroDivisionError("a crafted bug")
+        return real(path, settings, **kwargs)
+
+    monkeypatch.setattr(validate_step, "read_plan", buggy)
+    out = tmp_path / "v.json"
+    result = run("validate", tmp_path / "plans", "--json", out, code=3)
+    files = json.loads(out.read_text(encoding="utf-8"))["files"]
+    codes = {f["file"][:5]: [p["code"] for p in f["problems"]] for f in files}
+    assert codes == {"CB901": [], "CB902": ["internal_error"], "CB903": []}
+    assert "Traceback" not in result.output
+    shown = run("--debug", "validate", tmp_path / "plans", code=3).output
+    assert "ZeroDivisionError: a crafted bug" in shown
+
+
+def test_a_value_on_a_keyless_plan_row_outside_the_read_columns_is_said(cycle):
+    tmp_path, _, _ = cycle
+    path = report_for(tmp_path / "plans", "CB901")
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form_sheet(book))
+    at = c.rows["A1.Q1.M1.I2"] + 1
+    c.sheet.insert_rows(at)
+    column = next(k for k in c.columns if k not in ("content", "product", "w_month", "stt"))
+    c.sheet.cell(at, c.columns[column]).value = "ghi chú của cán bộ"
+    book.save(path)
+    out = tmp_path / "v.json"
+    run("validate", path, "--json", out, code=None)
+    problems = json.loads(out.read_text(encoding="utf-8"))["files"][0]["problems"]
+    cell = c.sheet.cell(at, c.columns[column]).coordinate
+    assert ("stray_value", cell) in [(p["code"], p["cell"]) for p in problems]
+
+
+def test_formula_cells_are_found_with_and_without_a_namespace_prefix():
+    import io
+
+    from dotpha_xl.xlsx.safe_open import formula_cells
+
+    def book(sheet_xml: str) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(
+                "xl/workbook.xml",
+                '<workbook xmlns:r="r"><sheets><sheet name="Báo cáo" sheetId="1" r:id="rId1"/>'
+                "</sheets></workbook>",
+            )
+            archive.writestr(
+                "xl/_rels/workbook.xml.rels",
+                '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+                "</Relationships>",
+            )
+            archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        return buffer.getvalue()
+
+    plain = (
+        '<worksheet><sheetData><row r="2"><c r="B2" s="1"><f>1+1</f><v>2</v></c>'
+        '<c r="C2"><f t="shared" si="0"/><v/></c><c r="D2"><v>3</v></c></row></sheetData>'
+        "</worksheet>"
+    )
+    prefixed = plain.replace("<", "<x:").replace("<x:/", "</x:")
+    for xml in (plain, prefixed):
+        assert formula_cells(book(xml), "Báo cáo") == {(1, 1): True, (1, 2): False}
+    assert formula_cells(book(plain), "Khác") == {}

@@ -335,7 +335,13 @@ def test_print_a4_landscape_with_repeated_rows(sample):
                 continue
             assert sheet.page_setup.paperSize == 9, (name, sheet.title)
             assert sheet.page_setup.orientation == "landscape", (name, sheet.title)
-            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+            if name == "body" and sheet.title == "Tổng hợp":
+                # too wide for A4 at a readable size (issue 15): printed at a fixed scale, its
+                # 12 pt text at 9 pt or more, over pages across that repeat STT, id and name
+                assert int(sheet.page_setup.scale) * 12 / 100 >= 9
+                assert sheet.col_breaks.brk and sheet.print_title_cols
+            else:
+                assert sheet.sheet_properties.pageSetUpPr.fitToPage
             if sheet.title != "Biểu đồ":
                 assert sheet.print_title_rows, (name, sheet.title)
         with zipfile.ZipFile(io.BytesIO(raw)) as z:

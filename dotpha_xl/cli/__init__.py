@@ -540,6 +540,11 @@ def validate(
         render_problems(verdict.problems)
     valid = sum(f.ok for f in result.files)
     click.echo(f"{valid}/{len(result.files)} tệp hợp lệ.", err=True)
+    if result.tracebacks:
+        click.echo("Lỗi chương trình khi đọc một số tệp (không phải lỗi của tệp).", err=True)
+        for file, trace in result.tracebacks.items() if obj.debug else ():
+            click.echo(f"--- {file} ---\n{trace}", err=True)
+        sys.exit(EXIT_INTERNAL)
     sys.exit(0 if result.ok else 1)
 
 

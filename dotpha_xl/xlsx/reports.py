@@ -150,7 +150,10 @@ def read_report(
         key = row.key
         if not key:
             if row.index > table_end and row.index != previous + 1:
-                _stray(sheet, row, report.problems)
+                # below the table: the form's own signature block is not the cadre's text
+                typed_in = [c for c in TYPED_COLUMNS if not _blank(row.values.get(c))]
+                if typed_in:
+                    _stray(sheet, row, report.problems, typed_in[0])
             else:
                 _inserted_row(sheet, row, month, report, typed)
                 previous = row.index
@@ -243,6 +246,9 @@ def _month_of(key: str) -> NodeKey | None:
     return node.parent() if node.level == ITEM else None
 
 
+#: The columns a cadre types into: a value in one of them below the table is a stray value.
+TYPED_COLUMNS = ("content", "product", "actual_product", "completion", "shortfall_reason",
+                 "fm_reason", "force_majeure", "self_rating")  # fmt: skip
 #: The columns a cadre may type into on an inserted row, in the order they are looked at.
 INSERTED_COLUMNS = ("content", "product", "actual_product", "completion", "shortfall_reason",
                     "fm_reason", "force_majeure", "self_rating", "stt", "weight")  # fmt: skip

@@ -437,13 +437,21 @@ def formula_cells(data: bytes, sheet: str) -> dict[tuple[int, int], bool]:
             return {}
         with archive.open(part) as handle:
             xml = handle.read()
-    if not _FORMULA.search(xml):
-        return {}
     out: dict[tuple[int, int], bool] = {}
-    for cell in _CELL.finditer(xml):
-        inner = cell.group(2)
-        if not inner or not _FORMULA.search(inner):
+    done = -1  # the end of the last cell looked at: a cell's second <f> is not looked at again
+    for found in _FORMULA.finditer(xml):
+        at = found.start()
+        if at < done:
             continue
+        # the cell around this formula: the last "<c " (or "<x:c ") before it, up to its end
+        start = xml.rfind(b"<c ", 0, at)
+        prefixed = xml.rfind(b":c ", start + 1, at)
+        if prefixed >= 0:
+            start = xml.rfind(b"<", 0, prefixed)
+        cell = _CELL.match(xml, start) if start >= 0 else None
+        if cell is None or cell.end() <= at:
+            continue
+        done = cell.end()
         attributes = dict(_ATTRIBUTE.findall(cell.group(1)))
         ref = _REF.fullmatch(attributes.get(b"r", b""))
         if ref is None:
@@ -451,7 +459,7 @@ def formula_cells(data: bytes, sheet: str) -> dict[tuple[int, int], bool]:
         col = 0
         for letter in ref.group(1):
             col = col * 26 + letter - 64
-        out[(int(ref.group(2)) - 1, col - 1)] = bool(_VALUE.search(inner))
+        out[(int(ref.group(2)) - 1, col - 1)] = bool(_VALUE.search(cell.group(2) or b""))
     return out
 
 
