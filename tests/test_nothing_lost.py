@@ -506,3 +506,19 @@ def test_formula_cells_are_found_with_and_without_a_namespace_prefix():
     for xml in (plain, prefixed):
         assert formula_cells(book(xml), "Báo cáo") == {(1, 1): True, (1, 2): False}
     assert formula_cells(book(plain), "Khác") == {}
+
+
+def test_an_unusable_roster_or_assignments_table_is_a_usage_error(cycle):
+    tmp_path, roster, assignments = cycle
+    reports = q2_reports(tmp_path)
+    bad = tmp_path / "roster_hong.xlsx"
+    bad.write_text("không phải bảng tính", encoding="utf-8")
+    no_column = write_table(tmp_path / "giao_viec.xlsx", ["Mã cán bộ", "Ghi chú"], [("CB901", "")])
+    for option, path, label in (("--roster", bad, "Danh sách cán bộ"),
+                                ("--assignments", no_column, "Danh sách giao việc")):  # fmt: skip
+        args = {"--roster": roster, "--assignments": assignments, option: path}
+        result = run("consolidate", "--plans", tmp_path / "plans", "--reports", reports,
+                     "--period", "2027-Q2", "--dry-run", "--jobs", "1",
+                     *[x for kv in args.items() for x in kv], code=2)  # fmt: skip
+        assert label in result.output and "Traceback" not in result.output
+    assert "column_missing" in result.output

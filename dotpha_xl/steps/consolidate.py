@@ -31,7 +31,7 @@ from dotpha_xl.store.files import (
     plan_name_suffix,
 )
 from dotpha_xl.store.item_store import ItemStore
-from dotpha_xl.xlsx.tables import read_assignments, read_roster
+from dotpha_xl.xlsx.tables import read_assignments, read_roster, table_usable
 
 T = TypeVar("T")
 
@@ -83,6 +83,8 @@ def consolidate(
     (a :class:`dotpha_xl.store.ledger.Ledger`) when one is given."""
     period = parse_period(period_code)
     roster = read_roster(roster_path, settings)
+    if not table_usable(roster.problems):
+        raise side_table_error("Danh sách cán bộ", roster_path, roster.problems)
     result = Consolidation(
         period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres),
         item_store=ItemStore(),
@@ -193,6 +195,8 @@ def _expected_cadres(
     paths = expand_inputs([plans_dir])
     if assignments_path is not None:
         table = read_assignments(assignments_path, settings)
+        if not table_usable(table.problems):
+            raise side_table_error("Danh sách giao việc", assignments_path, table.problems)
         result.problems += table.problems
         assigned: Iterable[str] = {a.cadre_id for a in table.active_in(period.year)}
         named = _named_for(paths, reported, period.year)

@@ -627,8 +627,14 @@ class SideTable:
     @property
     def usable(self) -> bool:
         """Whether the table could be read at all (opened, its required columns found)."""
-        unusable = ("file_unreadable", "column_missing", "table_empty")
-        return not any(p.code in unusable for p in self.problems)
+        return table_usable(self.problems)
+
+
+def table_usable(problems: Iterable[Problem]) -> bool:
+    """Whether a side table with these problems could be read at all: opened, not empty, its
+    required columns found (its rows may still have problems of their own)."""
+    unusable = ("file_unreadable", "column_missing", "table_empty")
+    return not any(p.code in unusable for p in problems)
 
 
 def read_receipts(source: Source, settings: Settings, *, name: str | None = None) -> SideTable:
