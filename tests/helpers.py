@@ -59,3 +59,21 @@ def items(prefix: str = "A1", per_month: int = 2) -> Iterator[str]:
         for m in range(1, 4):
             for i in range(1, per_month + 1):
                 yield f"{prefix}.Q{q}.M{m}.I{i}"
+
+
+def plan_cycle(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A roster of three, one annual task each, plans filled 50/50 in every month."""
+    roster = write_table(
+        tmp_path / "roster.xlsx", ["cadre_id", "full_name", "position", "unit", "body"], ROSTER
+    )
+    assignments = write_table(
+        tmp_path / "assignments.xlsx",
+        ["cadre_id", "section", "task_no", "title", "start_year", "end_year"],
+        [(cid, "A", 1, f"Việc của {cid}", 2027, 2027) for cid, *_ in ROSTER],
+    )
+    run("template", "plan", "--roster", roster, "--assignments", assignments, "--year", "2027",
+        "--out", tmp_path / "plans", "--items-per-month", "2")  # fmt: skip
+    for path in (tmp_path / "plans").glob("*.xlsx"):
+        fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
+    run("validate", tmp_path / "plans")
+    return tmp_path, roster, assignments

@@ -14,26 +14,13 @@ import pytest
 from dotpha_demo.filler import find_contract, form_sheet
 from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.xlsx.reports import read_report
-from tests.helpers import ROSTER, fill, items, run, write_table
+from tests.helpers import ROSTER, fill, items, plan_cycle, run, write_table  # noqa: F401
 
 
 @pytest.fixture()
 def cycle(tmp_path):
     """A roster of three, one annual task each, plans filled 50/50 in every month."""
-    roster = write_table(
-        tmp_path / "roster.xlsx", ["cadre_id", "full_name", "position", "unit", "body"], ROSTER
-    )
-    assignments = write_table(
-        tmp_path / "assignments.xlsx",
-        ["cadre_id", "section", "task_no", "title", "start_year", "end_year"],
-        [(cid, "A", 1, f"Việc của {cid}", 2027, 2027) for cid, *_ in ROSTER],
-    )
-    run("template", "plan", "--roster", roster, "--assignments", assignments, "--year", "2027",
-        "--out", tmp_path / "plans", "--items-per-month", "2")  # fmt: skip
-    for path in (tmp_path / "plans").glob("*.xlsx"):
-        fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
-    run("validate", tmp_path / "plans")
-    return tmp_path, roster, assignments
+    return plan_cycle(tmp_path)
 
 
 def report_for(folder: Path, cadre_id: str) -> Path:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from dotpha_xl.cli.base import (
+    EXIT_INTERNAL,
     INPUT_DIR,
     INPUT_FILE,
     OUTPUT_DIR,
@@ -130,7 +132,35 @@ def consolidate(
         f"{len(c.superseded)} tệp được thay bằng bản mới hơn.",
         err=True,
     )
-    sys.exit(1 if c.rejected or any(p.severity == "error" for p in c.problems) else 0)
+    if c.warnings:
+        click.echo(
+            f"{len(c.warnings)} cảnh báo trong các tệp đã đọc (xem trang 'Cảnh báo' của bảng "
+            "tổng hợp và mục warnings của tệp JSON):",
+            err=True,
+        )
+        render_problems(c.warnings, limit=20)
+    sys.exit(consolidation_exit_code(c, debug=obj.debug))
+
+
+def consolidation_exit_code(c: Any, *, debug: bool) -> int:
+    """3 when reading some file met a bug (its traceback shown with ``--debug``), 1 when files
+    were rejected or a side table has errors, 0 otherwise (warnings alone included)."""
+    from dotpha_xl.steps.batch import has_internal_error
+
+    internal = has_internal_error(c.problems) or any(
+        has_internal_error(r.problems) for r in c.rejected
+    )
+    if internal:
+        click.echo(
+            "Lỗi chương trình khi đọc một số tệp (không phải lỗi của tệp). "
+            + ("" if debug else "Chạy lại với --debug để xem chi tiết."),
+            err=True,
+        )
+        if debug:
+            for file, trace in c.tracebacks.items():
+                click.echo(f"--- {file} ---\n{trace}", err=True)
+        return EXIT_INTERNAL
+    return 1 if c.rejected or any(p.severity == "error" for p in c.problems) else 0
 
 
 @click.command()
@@ -177,6 +207,11 @@ def validate(
         render_problems(verdict.problems)
     valid = sum(f.ok for f in result.files)
     click.echo(f"{valid}/{len(result.files)} tệp hợp lệ.", err=True)
+    if result.tracebacks:
+        click.echo("Lỗi chương trình khi đọc một số tệp (không phải lỗi của tệp).", err=True)
+        for file, trace in result.tracebacks.items() if obj.debug else ():
+            click.echo(f"--- {file} ---\n{trace}", err=True)
+        sys.exit(EXIT_INTERNAL)
     sys.exit(0 if result.ok else 1)
 
 

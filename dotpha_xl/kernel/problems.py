@@ -351,6 +351,46 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "{node}: mức đề xuất hiện ghi {value}, khác mức {expected} trong bảng trình Ban Thường vụ.",
         "Bảng tổng hợp trình Ban Thường vụ được lập trước khi cơ quan sửa; lập lại bảng tổng hợp.",
     ),
+    # --- nothing a cadre writes is lost (issue 15) ---
+    "internal_error": (
+        ERROR,
+        "Chương trình gặp lỗi khi đọc tệp này ({value}); đây là lỗi của chương trình, "
+        "không phải lỗi của tệp.",
+        "Báo cho bộ phận kỹ thuật, gửi kèm tệp; chạy lại với --debug để xem chi tiết.",
+    ),
+    "formula_in_input": (
+        WARNING,
+        "Ô nhập liệu chứa công thức; đã dùng giá trị tính sẵn của công thức: '{value}'.",
+        "Ghi thẳng giá trị vào ô (không dùng công thức) để chắc chắn số liệu đúng.",
+    ),
+    "formula_without_value": (
+        ERROR,
+        "Ô nhập liệu chứa công thức nhưng tệp không lưu giá trị đã tính, nên không đọc được.",
+        "Mở tệp bằng Excel và lưu lại (để lưu giá trị), hoặc ghi thẳng giá trị vào ô.",
+    ),
+    "unplanned_item": (
+        WARNING,
+        "Dòng chèn thêm dưới {node} không có trong kế hoạch: '{value}'; được ghi nhận nhưng "
+        "không tính vào tỷ lệ hoàn thành (chưa có tỷ trọng trong kế hoạch).",
+        "Nếu đây là việc mới, bổ sung vào kế hoạch năm sau hoặc đề nghị điều chỉnh kế hoạch.",
+    ),
+    "row_outside_table": (
+        WARNING,
+        "Dòng chèn thêm có nội dung '{value}' không nằm dưới một tháng của bảng nên không "
+        "thuộc nội dung nào; nội dung này không được tính, chỉ được ghi nhận tại đây.",
+        "Chèn dòng ngay dưới dòng tháng tương ứng, hoặc ghi vào ô Khó khăn, đề xuất.",
+    ),
+    "receipt_unknown_file": (
+        WARNING,
+        "Bảng thời điểm nhận có tệp '{value}' không có trong thư mục báo cáo.",
+        "Kiểm tra lại tên tệp trong bảng thời điểm nhận.",
+    ),
+    "receipt_missing": (
+        WARNING,
+        "Không có thời điểm nhận của tệp '{value}' trong bảng thời điểm nhận; "
+        "dùng thời điểm sửa tệp.",
+        "Bổ sung tệp này vào bảng thời điểm nhận.",
+    ),
     "registration_duplicate": (
         WARNING,
         "Cán bộ có nhiều bản đăng ký; dùng bản nhận sau cùng ('{value}').",

@@ -127,6 +127,8 @@ class Settings:
     period_report_day: int
     document: DocumentSettings
     limits: Limits
+    #: Reviewing bodies whose workbook prints on A3 (``[print] a3_bodies``); others on A4.
+    a3_bodies: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- schema
@@ -261,6 +263,7 @@ _SCHEMA: dict[str, Any] = {
     "document": {f.name: _Leaf(_text) for f in fields(DocumentSettings)}
     | {"recipients": _Leaf(_list_of(_text))},
     "limits": {f.name: _Leaf(_integer, _at_least(1)) for f in fields(Limits)},
+    "print": {"a3_bodies": _Leaf(_list_of(_text))},
 }
 
 
@@ -357,6 +360,12 @@ def _build(tree: dict[str, Any], file: str) -> Settings:
         problem = f"là {consolidating!r}, không có trong [[bodies]] ({', '.join(bodies)})"
         raise SettingsError(problem, key="cycle.consolidating_body", file=file)
 
+    a3_bodies = tuple(code.strip() for code in tree["print"]["a3_bodies"])
+    for code in a3_bodies:
+        if code not in bodies:
+            problem = f"có mã {code!r}, không có trong [[bodies]] ({', '.join(bodies)})"
+            raise SettingsError(problem, key="print.a3_bodies", file=file)
+
     deadlines = tree["deadlines"]
     return Settings(
         bodies=bodies,
@@ -374,6 +383,7 @@ def _build(tree: dict[str, Any], file: str) -> Settings:
         period_report_day=deadlines["period_report_day"],
         document=DocumentSettings(**tree["document"]),
         limits=Limits(**tree["limits"]),
+        a3_bodies=a3_bodies,
     )
 
 

@@ -42,6 +42,15 @@ class Signal:
         }
 
 
+#: The narrative blocks of form 03, in order (row key ``note.<name>``), and their headings.
+NARRATIVE_KEYS: dict[str, str] = {
+    "advantages": "Thuận lợi",
+    "difficulties": "Khó khăn, vướng mắc và giải pháp",
+    "direction": "Phương hướng thời gian tới",
+    "proposals": "Đề xuất, kiến nghị",
+}
+
+
 @dataclass
 class TaskOutcome:
     """One task of a report as evaluated where the file was read: its plan's identity, the exact
@@ -55,9 +64,17 @@ class TaskOutcome:
     result: TaskResult
     items: Any = ()
     fm_reasons: dict[str, str] = field(default_factory=dict)  # item key -> force majeure reason
+    #: Why the task is not finished as planned (form 03, column 8): the task row's reason, else
+    #: (a period task) the reported year's.
     shortfall_reason: str = ""
     evidence: str = ""  # what the cadre gave as evidence beside the self-rating
     signals: list[Signal] = field(default_factory=list)  # read where the file was read
+    #: Every reason given, by row key (a period task: the task and the reported year).
+    shortfall_reasons: dict[str, str] = field(default_factory=dict)
+    #: Rows the cadre inserted under a month of this task, not in the plan and not counted:
+    #: ``{"month", "cell", "content", "product", "actual_product", "completion"}`` (completion
+    #: an exact fraction's text, or None).
+    unplanned_items: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -149,8 +166,15 @@ class Consolidation:
     rejected: list[Rejected] = field(default_factory=list)
     superseded: list[Superseded] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # kept reports with warnings
-    problems: list[Problem] = field(default_factory=list)  # of the roster and assignments
+    problems: list[Problem] = field(default_factory=list)  # of the roster and the side tables
     cadres: dict[str, Cadre] = field(default_factory=dict)  # everyone consolidated
+    #: Cadre id -> what their report kept says under the table (Art. 5.3, form 03): by
+    #: :data:`NARRATIVE_KEYS` (``advantages``, ``difficulties``, ``direction``,
+    #: ``proposals``), only those written.
+    narratives: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: File name -> the traceback of a bug met while reading it (problem ``internal_error``),
+    #: shown with ``--debug``; never written to the JSON.
+    tracebacks: dict[str, str] = field(default_factory=dict)
     #: Keeps the file of the tasks' stored item rows while the consolidation is alive; it stays
     #: with this process (a copy sent elsewhere reads the rows through each task's StoredItems).
     item_store: Any = field(default=None, repr=False, compare=False)  # a store.item_store.ItemStore
@@ -159,6 +183,7 @@ class Consolidation:
         return {**self.__dict__, "item_store": None}
 
     def for_body(self, body: str) -> Consolidation:
+        others = self._files_of_others(body)
         return Consolidation(
             period=self.period,
             bodies={body: self.bodies[body]},
@@ -166,9 +191,11 @@ class Consolidation:
             missing=[m for m in self.missing if m.cadre.body == body],
             rejected=[r for r in self.rejected if self._body_of(r.cadre_id) in (body, None)],
             superseded=[s for s in self.superseded if self._body_of(s.cadre_id) == body],
-            warnings=[w for w in self.warnings],
+            warnings=[w for w in self.warnings if w.file not in others],
             problems=list(self.problems),
             cadres={k: c for k, c in self.cadres.items() if c.body == body},
+            narratives={k: v for k, v in self.narratives.items() if self._body_of(k) == body},
+            tracebacks=dict(self.tracebacks),
             item_store=self.item_store,
         )
 
@@ -176,6 +203,10 @@ class Consolidation:
         """Art. 2.5: the tasks that carry over to next year (``domain.decisions.carries_over``):
         the one set the summary lists and ``dotpha carry-over`` writes."""
         return [t for t in self.tasks if carries_over(t.facts)]
+
+    def _files_of_others(self, body: str) -> set[str]:
+        """The report files kept for cadres of other bodies than ``body``."""
+        return {t.report_file for t in self.tasks if t.cadre.body != body}
 
     def _body_of(self, cadre_id: str) -> str | None:
         cadre = self.cadres.get(cadre_id)

@@ -48,6 +48,10 @@ class FileOutcome(ReadOutcome):
     size: int = 0
     annotated: str = ""  # the annotated copy written for it, if any
     tasks: list[Any] = field(default_factory=list)  # reports: records.consolidation.TaskOutcome
+    #: Reports: the narrative blocks under the table, by row key (``note.advantages``, ...).
+    narratives: dict[str, str] = field(default_factory=dict)
+    #: When reading it met a bug (problem ``internal_error``): the traceback, for ``--debug``.
+    traceback: str = ""
     #: The file's rows awaiting the batch's pandera check (``steps.batch``); never sent back.
     pending: Any = field(default=None, repr=False, compare=False)
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from dotpha_xl.kernel.problems import Problem, has_errors
+from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.store.item_store import ItemStore
@@ -92,6 +92,7 @@ def report_verdict(path: Path, settings: Settings, period_code: str) -> FileOutc
     )  # fmt: skip
     if not report.ok or report.period_code != period_code:
         return verdict
+    verdict.narratives = {k: v for k, v in report.narratives.items() if v}
     for outcome in task_outcomes(report, settings):
         # the per-node figures are the core's working; nothing downstream shows them
         outcome.result = dataclasses.replace(outcome.result, figures={}, figures_raw={})
@@ -125,12 +126,36 @@ def _job(job: tuple[str, Settings, str, list[Path]]) -> list[FileOutcome]:
 
     kind, settings, period_code, paths = job
     read = READERS[kind]
-    if kind == "report":
-        verdicts = [read(p, settings, period_code) for p in paths]
-    else:
-        verdicts = [read(p, settings) for p in paths]
+    extra = (period_code,) if kind == "report" else ()
+    verdicts = [_read_one(read, p, settings, *extra) for p in paths]
     _validate_block(verdicts, PlanRowsSchema if kind == "plan" else ReportRowsSchema)
     return verdicts
+
+
+def _read_one(read: Callable[..., FileOutcome], path: Path, *args: Any) -> FileOutcome:
+    """``read(path, *args)``; an exception it raises is a bug met while reading the file, not a
+    fault of the file (every fault of a file is a problem, never an exception): the file is
+    reported as ``internal_error``, with the traceback kept for ``--debug``, and the batch
+    goes on."""
+    try:
+        return read(path, *args)
+    except Exception as exc:
+        return internal_error_outcome(path, exc)
+
+
+def internal_error_outcome(path: Path, exc: BaseException) -> FileOutcome:
+    """The outcome of a file whose reading met a bug (``exc``)."""
+    import traceback
+
+    found = problem("internal_error", value=type(exc).__name__).at(file=path.name)
+    return FileOutcome(
+        path.name, str(path), {}, [found],
+        traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    )  # fmt: skip
+
+
+def has_internal_error(problems: Sequence[Problem]) -> bool:
+    return any(p.code == "internal_error" for p in problems)
 
 
 _POOLS: dict[int, Any] = {}

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from dotpha_xl.domain.calendar import is_on_time, report_deadline
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.kernel.errors import InputError
-from dotpha_xl.kernel.problems import problem
+from dotpha_xl.kernel.problems import WARNING, Problem, problem
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.kernel.text import as_text
 from dotpha_xl.records.consolidation import Consolidation, Missing, Rejected, Superseded, TaskRow
 from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.records.people import Cadre
@@ -32,38 +31,35 @@ from dotpha_xl.store.files import (
     plan_name_suffix,
 )
 from dotpha_xl.store.item_store import ItemStore
-from dotpha_xl.xlsx.tables import read_assignments, read_roster
+from dotpha_xl.xlsx.tables import read_assignments, read_roster, table_usable
 
 T = TypeVar("T")
 
 
-def read_receipts(path: Path | None) -> dict[str, datetime]:
-    """File name -> received time, from a receipts table (columns ``file``, ``received``)."""
+def read_receipts(
+    path: Path | None, settings: Settings | None = None, problems: list[Problem] | None = None
+) -> dict[str, datetime]:
+    """File name (or path inside the inbox) -> received time, from the receipts table, opened
+    safely and read as a side table (``xlsx.tables.read_receipts``: Vietnamese or English
+    headers; date cells, Excel serials or ``dd/mm/yyyy`` text).  Its problems at their cells go
+    to ``problems``; a table that cannot be used at all is a usage error."""
     if path is None:
         return {}
-    from python_calamine import CalamineWorkbook
+    from dotpha_xl.kernel.settings import default_settings
+    from dotpha_xl.xlsx.tables import read_receipts as read_table
 
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    if not rows:
-        return {}
-    header = [as_text(h).lower() for h in rows[0]]
-    out: dict[str, datetime] = {}
-    try:
-        f, r = header.index("file"), header.index("received")
-    except ValueError:
-        return {}
-    for row in rows[1:]:
-        value = row[r] if r < len(row) else None
-        if isinstance(value, datetime):
-            out[as_text(row[f])] = value
-        elif isinstance(value, date):
-            out[as_text(row[f])] = datetime(value.year, value.month, value.day)
-        elif isinstance(value, str) and value.strip():
-            try:
-                out[as_text(row[f])] = datetime.fromisoformat(value.strip())
-            except ValueError:
-                continue
-    return out
+    table = read_table(path, settings or default_settings())
+    if not table.usable:
+        raise side_table_error("Bảng thời điểm nhận", path, table.problems)
+    if problems is not None:
+        problems += table.problems
+    return table.values
+
+
+def side_table_error(label: str, path: Path, problems: Sequence[Problem]) -> InputError:
+    """A side table that cannot be used, as a usage error naming what is wrong, in Vietnamese."""
+    lines = [p.render() for p in problems if p.severity == "error"][:10]
+    return InputError(f"{label} '{path}' không dùng được:\n" + "\n".join(lines))
 
 
 def consolidate(
@@ -91,12 +87,14 @@ def consolidate(
     read = read_batch if reader is None else reader
     period = parse_period(period_code)
     roster = _table(read, read_roster, roster_path, settings)
+    if not table_usable(roster.problems):
+        raise side_table_error("Danh sách cán bộ", roster_path, roster.problems)
     result = Consolidation(
         period=period, bodies=dict(settings.bodies), cadres=dict(roster.cadres),
         item_store=ItemStore(),
     )  # fmt: skip
     result.problems += roster.problems
-    receipts = read_receipts(receipts_path)
+    receipts = read_receipts(receipts_path, settings, result.problems)
     due = report_deadline(settings, period)
 
     chosen: dict[str, tuple[datetime, FileOutcome]] = {}
@@ -108,8 +106,19 @@ def consolidate(
     )  # fmt: skip
     if ledger is not None:
         ledger.record_files("report", zip(paths, reports, strict=True), period_key="period")
+    unknown = dict.fromkeys(receipts)
     for path, report in zip(paths, reports, strict=True):
-        received = receipts.get(path.name) or datetime.fromtimestamp(path.stat().st_mtime)
+        inside = path.relative_to(reports_dir).as_posix()
+        known = inside if inside in receipts else path.name
+        unknown.pop(known, None)
+        received = receipts.get(known)
+        if received is None:
+            other_period = report.ok and report.period_code != period.code
+            if receipts_path is not None and not other_period:
+                result.problems.append(
+                    problem("receipt_missing", value=inside).at(file=receipts_path.name)
+                )
+            received = datetime.fromtimestamp(path.stat().st_mtime)
         if report.ok and report.period_code != period.code:
             continue  # another period's report in the same folder
         if report.ok and report.cadre_id not in roster.cadres:
@@ -120,6 +129,8 @@ def consolidate(
             )
         if not report.ok:
             result.rejected.append(Rejected(report.file, report.cadre_id, report.problems))
+            if report.traceback:
+                result.tracebacks[report.file] = report.traceback
             continue
         result.warnings += report.problems
         first[report.cadre_id] = min(received, first.get(report.cadre_id, received))
@@ -131,8 +142,15 @@ def consolidate(
         else:
             result.superseded.append(Superseded(report.file, report.cadre_id, current[1].file))
 
+    for name in unknown:
+        assert receipts_path is not None
+        result.problems.append(problem("receipt_unknown_file", value=name).at(
+            file=receipts_path.name))  # fmt: skip
     for cadre_id, (received, report) in chosen.items():
         cadre = roster.cadres[cadre_id]
+        written = {k.removeprefix("note."): v for k, v in report.narratives.items() if v}
+        if written:
+            result.narratives[cadre_id] = written
         # Lateness is judged on the first accepted report: a correction sent after the deadline
         # does not make an on-time report late.
         on = first[cadre_id]
@@ -187,6 +205,8 @@ def _expected_cadres(
     paths = expand_inputs([plans_dir])
     if assignments_path is not None:
         table = _table(read, read_assignments, assignments_path, settings)
+        if not table_usable(table.problems):
+            raise side_table_error("Danh sách giao việc", assignments_path, table.problems)
         result.problems += table.problems
         assigned: Iterable[str] = {a.cadre_id for a in table.active_in(period.year)}
         named = _named_for(paths, reported, period.year)
@@ -205,7 +225,11 @@ def _expected_cadres(
         if ledger is not None:
             ledger.record_files("plan", zip(to_check, plans, strict=True), period_key="year")
         for plan in plans:
+            if plan.traceback:  # a bug met while reading it: said, never taken for no plan
+                result.problems += plan.problems
+                result.tracebacks[plan.file] = plan.traceback
             if plan.cadre_id and plan.year == period.year:
+                result.warnings += [p for p in plan.problems if p.severity == WARNING]
                 with_plan[plan.cadre_id] = with_plan.get(plan.cadre_id, False) or plan.ok
 
     validate([p for p in paths if p not in named])

@@ -21,6 +21,8 @@ class Validation:
     files: list[FileOutcome] = field(default_factory=list)
     plans: list[PlanFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # of the batch itself (roster)
+    #: File name -> the traceback of a bug met while reading it (``internal_error``).
+    tracebacks: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -57,7 +59,16 @@ def validate_plans(
         result.problems += roster.problems
     for path in paths:
         expected = {"year": str(year)} if year else {}
-        plan = read_plan(path, settings, expected=expected)
+        try:
+            plan = read_plan(path, settings, expected=expected)
+        except Exception as exc:  # a bug met while reading, not the file's fault
+            from dotpha_xl.steps.batch import internal_error_outcome
+
+            verdict = internal_error_outcome(path, exc)
+            result.files.append(verdict)
+            result.plans.append(PlanFile(verdict.file, str(path), {}, problems=verdict.problems))
+            result.tracebacks[verdict.file] = verdict.traceback
+            continue
         if roster is not None and plan.cadre_id and plan.cadre_id not in roster.cadres:
             plan.problems.append(
                 problem("cadre_not_on_roster", value=plan.cadre_id).at(

@@ -72,7 +72,9 @@ class StagedOutputs:
     def __enter__(self) -> StagedOutputs:
         parent = self.out_dir.resolve().parent
         parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=parent))
+        prefix = f".{self.out_dir.name}.staging-"
+        remove_stale_staging(parent, prefix)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
         return self
 
     def write(self, name: str, data: bytes | Iterable[bytes]) -> Path:
@@ -100,3 +102,37 @@ class StagedOutputs:
                     self.moved.append(target)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def remove_stale_staging(parent: Path, prefix: str) -> list[Path]:
+    """Remove the staging folders ``prefix<pid>-*`` in ``parent`` left by a run killed hard (its
+    process is gone, so its ``finally`` never ran); a running one's is left alone.  A folder
+    whose process cannot be told (an older name) is removed after a day."""
+    import shutil
+    import time
+
+    removed = []
+    for folder in parent.glob(prefix + "*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        pid_text = folder.name[len(prefix) :].split("-", 1)[0]
+        if pid_text.isdigit() and os.name == "posix":  # os.kill(pid, 0) ends it on Windows
+            stale = not _alive(int(pid_text))
+        else:
+            stale = time.time() - folder.stat().st_mtime > 86400
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: leave its folder
+    return True

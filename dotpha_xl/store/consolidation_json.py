@@ -88,6 +88,12 @@ def task_json(row: TaskRow) -> dict[str, Any]:
         "unfinished_items": (
             row.unfinished if row.unfinished is not None else unfinished_items(row.items)
         ),
+        # what the cadre wrote: why the task is behind (form 03, column 8), the force majeure
+        # reasons, the rows inserted under a month (not in the plan, not counted)
+        "shortfall_reason": row.shortfall_reason,
+        "shortfall_reasons": dict(row.shortfall_reasons),
+        "fm_reasons": dict(row.fm_reasons),
+        "unplanned_items": list(row.unplanned_items),
         **tenure_json(row.tenure),
     }
 
@@ -181,6 +187,10 @@ def _lists(c: Consolidation) -> dict[str, Any]:
         "missing": [missing_json(m) for m in c.missing],
         "rejected": [rejected_json(r) for r in c.rejected],
         "superseded": [superseded_json(s) for s in c.superseded],
+        "narratives": [{"cadre_id": cadre_id, **texts} for cadre_id, texts in c.narratives.items()],
+        # every warning of the files kept, at its cell; the side tables' problems
+        "warnings": [p.to_dict() for p in c.warnings],
+        "problems": [p.to_dict() for p in c.problems],
     }
 
 
@@ -245,6 +255,12 @@ def from_json(data: dict[str, Any], name: str = "") -> Consolidation:
     out.superseded = [
         Superseded(s["file"], s["cadre_id"], s["superseded_by"]) for s in data.get("superseded", [])
     ]
+    out.narratives = {
+        n["cadre_id"]: {k: v for k, v in n.items() if k != "cadre_id"}
+        for n in data.get("narratives", [])
+    }
+    out.warnings = [Problem(**p) for p in data.get("warnings", [])]
+    out.problems = [Problem(**p) for p in data.get("problems", [])]
     return out
 
 
@@ -308,4 +324,8 @@ def _task(t: dict[str, Any], cadre: Cadre) -> TaskRow:
         tenure=tenure,
         extra_flags=[f for f in flags if f != FLAG_LATE and f not in own],
         unfinished=list(t.get("unfinished_items", [])),
+        shortfall_reason=t.get("shortfall_reason", ""),
+        shortfall_reasons=dict(t.get("shortfall_reasons", {})),
+        fm_reasons=dict(t.get("fm_reasons", {})),
+        unplanned_items=list(t.get("unplanned_items", [])),
     )

@@ -12,21 +12,29 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the workbooks inside folders given (sorted, no hidden or lock files)."""
+    """Files as given, and the workbooks inside folders given and in their subfolders, at any
+    depth (an inbox sorted by unit or by month is read whole), sorted by their path inside the
+    folder; hidden files and folders (a killed run's ``.tmp-*``, ``.staging-*``), Office lock
+    files and ``__MACOSX`` are left out."""
     out: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            out += sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith((".", "~$", ".~lock"))
-            )
+            out += sorted(_workbooks_under(path), key=lambda p: p.relative_to(path).parts)
         else:
             out.append(path)
     return out
+
+
+def _workbooks_under(folder: Path) -> Iterable[Path]:
+    for p in folder.iterdir():
+        if p.name.startswith((".", "~$")) or p.name == "__MACOSX":
+            continue
+        if p.is_dir():
+            if not p.is_symlink():  # a link to a folder could loop
+                yield from _workbooks_under(p)
+        elif p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES:
+            yield p
 
 
 def output_name(cadre_id: str, full_name: str, form: str, period: str) -> str:

@@ -2,21 +2,24 @@
 
 Sheets: "Tổng hợp" (one row per cadre and task, under the workbook contract: hidden key column A
 holding ``CADRE_ID:TASK_KEY``, hidden ``key`` row naming the columns, very hidden ``_meta`` with
-form ``body``), "Chi tiết" (every item), "Chưa nộp", "Nộp muộn", "Tệp bị từ chối" and "Biểu đồ"
-(two native charts).  Every text a user typed is written with ``write_string``, so a title that
-starts with ``=`` stays text.  Same inputs, same bytes.
+form ``body``), "Chi tiết" (every item, and the rows inserted outside the plan), "Chưa nộp",
+"Nộp muộn", "Khó khăn, đề xuất" (what each cadre wrote besides the figures), "Tệp bị từ chối",
+"Cảnh báo" (every warning of the files kept) and "Biểu đồ" (two native charts).  Every text a
+user typed is written with ``write_string``, so a title that starts with ``=`` stays text.  Same
+inputs, same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
 from io import BytesIO
 from typing import Any, ClassVar
 
 from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import as_text, percent_cell
-from dotpha_xl.records.consolidation import Consolidation, TaskRow, tenure_note
+from dotpha_xl.records.consolidation import NARRATIVE_KEYS, Consolidation, TaskRow, tenure_note
 from dotpha_xl.store.item_store import shown_items
 from dotpha_xl.xlsx.contract import FORMS, KEY_MARKER, write_meta
 from dotpha_xl.xlsx.form_layout import Column, fit_row, row_height, write_header
@@ -48,11 +51,11 @@ TITLE = "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN VIỆC ĐỘT PHÁ, ĐỔ
 SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("stt", "STT", 5),
     Column("cadre_id", "Mã cán bộ", 8),
-    Column("full_name", "Họ và tên", 17),
-    Column("position", "Chức vụ", 16),
-    Column("unit", "Cơ quan, đơn vị", 15),
+    Column("full_name", "Họ và tên", 16),
+    Column("position", "Chức vụ", 14),
+    Column("unit", "Cơ quan, đơn vị", 14),
     Column("task_key", "Mã việc", 6),
-    Column("title", "Tên việc đột phá, đổi mới", 27),
+    Column("title", "Tên việc đột phá, đổi mới", 25),
     Column("expected_to_date", "Dự kiến đến kỳ báo cáo", 10),
     Column("completion_quarter", "Quý", 9),
     Column("completion_year", "Năm", 9),
@@ -230,6 +233,66 @@ class ReportFormats(Formats):
     }
 
 
+# --------------------------------------------------------------------------- printing
+
+#: The print scale of "Tổng hợp" on A4: its 12 pt text prints at 9.6 pt.
+PRINT_SCALE = 80
+#: Column width units that fit across A4 landscape (margins 0.9" and 0.6", 10.2 in) at
+#: ``PRINT_SCALE``: 10.2 in = 979 px at 96 dpi, 1224 px at 80 %, a width unit of the Times New
+#: Roman 12 pt default font taking about 8.45 px (measured in LibreOffice's print: 141 units
+#: fitted, 150 did not): 145, less a margin.
+A4_UNITS = 140
+#: The columns repeated on the left of every printed page of "Tổng hợp": STT, id, name.
+REPEATED_COLUMNS = ("stt", "cadre_id", "full_name")
+
+
+def page_breaks(
+    columns: Sequence[Column],
+    groups: Sequence[tuple[str, str, str]] = (),
+    *,
+    hidden: Iterable[str] = (),
+    room: float = A4_UNITS,
+) -> list[int]:
+    """The sheet columns (column A being the key column) where a new printed page begins, so that
+    each page of ``columns`` fits ``room`` width units with ``REPEATED_COLUMNS`` repeated on its
+    left; a group of columns under one merged header is never cut."""
+    keys = [c.key for c in columns]
+    width = {c.key: (0 if c.key in hidden else c.width) for c in columns}
+    inside = set()
+    for first, last, _ in groups:
+        inside.update(range(keys.index(first) + 1, keys.index(last) + 1))
+    repeat = sum(width[k] for k in REPEATED_COLUMNS)
+    blocks: list[list[int]] = []
+    for i in range(len(keys)):
+        if i in inside and blocks:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    breaks: list[int] = []
+    used = 0.0
+    for block in blocks:
+        size = sum(width[keys[i]] for i in block)
+        if used + size > room and used > repeat:
+            breaks.append(block[0] + 1)  # + 1: column A holds the keys
+            used = repeat
+        used += size
+    return breaks
+
+
+def print_pages(
+    sheet: Any, breaks: Sequence[int], paper: str, *, repeat_rows: tuple[int, int]
+) -> None:
+    """A4 landscape at ``PRINT_SCALE`` with the column breaks given, STT, id and name repeated
+    on every page, pages in reading order (across, then down); or, with no breaks (A3), fitted
+    to the page width."""
+    print_setup(sheet, repeat_rows=repeat_rows, fit_width=not breaks, paper=paper)
+    if breaks:
+        sheet.set_print_scale(PRINT_SCALE)
+        sheet.set_v_pagebreaks(list(breaks))
+        sheet.repeat_columns(1, len(REPEATED_COLUMNS))
+        sheet.print_across()
+
+
 # --------------------------------------------------------------------------- the workbook
 
 
@@ -243,11 +306,14 @@ def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> byte
     book = new_workbook(out)
     fmt = ReportFormats(book)
     rated = c.period.kind == "year" or any(t.result.rating is not None for t in c.tasks)
-    rows, review = _summary_sheet(book, fmt, mine, body_name, rated=rated)
-    _detail_sheet(book, fmt, mine)
+    paper = "A3" if body in settings.a3_bodies else "A4"
+    rows, review = _summary_sheet(book, fmt, mine, body_name, rated=rated, paper=paper)
+    _detail_sheet(book, fmt, mine, paper)
     _missing_sheet(book, fmt, mine)
     _late_sheet(book, fmt, mine)
+    _narratives_sheet(book, fmt, mine)
     _rejected_sheet(book, fmt, mine)
+    _warnings_sheet(book, fmt, mine)
     _chart_sheet(book, fmt, mine)
     write_meta(
         book,
@@ -259,14 +325,28 @@ def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> byte
 
 
 def _summary_sheet(
-    book: Any, fmt: Formats, c: Consolidation, body_name: str, *, rated: bool = False
+    book: Any,
+    fmt: Formats,
+    c: Consolidation,
+    body_name: str,
+    *,
+    rated: bool = False,
+    paper: str = "A4",
 ) -> tuple[dict[str, list], dict[str, Any] | None]:
     """Write "Tổng hợp"; return the pre-filled rows and, when ``rated``, the review spec that
     seals every locked cell and names the editable proposal columns (xlsx/review.py)."""
     sheet = book.add_worksheet(FORMS[FORM][0])
     columns = SUMMARY_COLUMNS + (PROPOSAL_COLUMNS if rated else ())
-    last = len(columns)
     set_columns(sheet, fmt, columns)
+    groups = (
+        ("completion_quarter", "completion_period", "Tỷ lệ hoàn thành"),
+        ("rating", "self_rating", "Xếp loại"),
+        *((PROPOSAL_GROUP,) if rated else ()),
+    )
+    breaks = [] if paper == "A3" else page_breaks(columns, groups, hidden={"report_file"})
+    # The title and the note span the first printed page only (a merged cell across a page
+    # break would print cut in two).
+    last = breaks[0] - 1 if breaks else len(columns)
     # The report file's name is for the record, not for the page: the column is kept (the
     # contract reads it) but hidden, so that the table prints larger on A4.
     file_col = [col.key for col in columns].index("report_file") + 1
@@ -275,18 +355,7 @@ def _summary_sheet(
     sheet.merge_range(1, 1, 1, last, TITLE, fmt["title"])
     sheet.merge_range(2, 1, 2, last, f"Kỳ báo cáo: {c.period.label_vi}", fmt["subtitle"])
     sheet.set_row(1, 22)
-    write_table_header(
-        sheet,
-        fmt,
-        columns,
-        HEADER_ROW,
-        groups=(
-            ("completion_quarter", "completion_period", "Tỷ lệ hoàn thành"),
-            ("rating", "self_rating", "Xếp loại"),
-            *((PROPOSAL_GROUP,) if rated else ()),
-        ),
-        height=62,
-    )
+    write_table_header(sheet, fmt, columns, HEADER_ROW, groups=groups, height=62)
     write_key_row(sheet, fmt, columns, KEY_ROW)
     review = _proposal_setup(book, sheet, len(SUMMARY_COLUMNS)) if rated else None
     prefilled: dict[str, list] = {}
@@ -305,9 +374,12 @@ def _summary_sheet(
         "thập phân, xếp loại tính trên số chính xác. Xếp loại chỉ có ở báo cáo năm, giai đoạn. "
         "HTXS: Hoàn thành xuất sắc; HTT: Hoàn thành tốt; HT: Hoàn thành; KHT: Không hoàn thành."
     )
-    sheet.merge_range(r + 1, 1, r + 1, last, note, fmt["note"])
-    sheet.set_row(r + 1, 34)
-    print_setup(sheet, repeat_rows=(HEADER_ROW, HEADER_ROW + 2))
+    # On A4 the note starts right of the repeated columns (STT, id, name), which every page
+    # prints: a note starting in them would print cut on the second page.
+    first = len(REPEATED_COLUMNS) + 1 if breaks else 1
+    sheet.merge_range(r + 1, first, r + 1, last, note, fmt["note"])
+    sheet.set_row(r + 1, 34 if not breaks else 50)
+    print_pages(sheet, breaks, paper, repeat_rows=(HEADER_ROW, HEADER_ROW + 2))
     sheet.freeze_panes(FIRST_DATA_ROW, 0)
     if review is None:
         return prefilled, None
@@ -421,18 +493,20 @@ def _summary_row(
     return locked
 
 
+#: 147 width units: fitted to the width of A4 landscape the sheet prints at about 78 % (its
+#: 12 pt text at 9.4 pt; a width unit prints about 8.45 px wide, see ``A4_UNITS``).
 DETAIL_COLUMNS: tuple[Column, ...] = (
     Column("stt", "STT", 5),
-    Column("full_name", "Cán bộ", 17),
+    Column("full_name", "Cán bộ", 14),
     Column("task_key", "Việc", 6),
-    Column("item_key", "Mã nội dung", 15),
-    Column("content", "Nội dung công việc", 34),
-    Column("product", "Sản phẩm dự kiến", 26),
-    Column("weight", "Tỷ trọng trong tháng", 10),
-    Column("actual_product", "Sản phẩm thực tế", 26),
-    Column("completion", "Tỷ lệ hoàn thành", 10),
-    Column("force_majeure", "Bất khả kháng", 9),
-    Column("fm_reason", "Lý do bất khả kháng", 24),
+    Column("item_key", "Mã nội dung", 12),
+    Column("content", "Nội dung công việc", 28),
+    Column("product", "Sản phẩm dự kiến", 20),
+    Column("weight", "Tỷ trọng trong tháng", 9),
+    Column("actual_product", "Sản phẩm thực tế", 20),
+    Column("completion", "Tỷ lệ hoàn thành", 9),
+    Column("force_majeure", "Bất khả kháng", 8),
+    Column("fm_reason", "Lý do bất khả kháng", 16),
 )
 
 
@@ -445,7 +519,7 @@ DETAIL_KINDS = {"stt": "int", "task_key": "center", "weight": "percent",
                 "completion": "percent", "force_majeure": "center"}  # fmt: skip
 
 
-def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+def _detail_sheet(book: Any, fmt: Formats, c: Consolidation, paper: str = "A4") -> None:
     """Every item of every task, streamed: the sheet is made in xlsxwriter's constant-memory mode
     (this sheet alone) and its rows go straight into it (``RowStream``), so a body's hundreds of
     thousands of item rows are never all in memory; each task's rows are read back from the item
@@ -463,7 +537,7 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
         prefix = task.cadre.cadre_id + ":"
         for item in shown_items(task.items):
             if rows.row >= DETAIL_MAX_ROWS:
-                _end_detail_sheet(rows)
+                _end_detail_sheet(rows, paper)
                 sheets += 1
                 rows = _start_detail_sheet(book, fmt, f"Chi tiết ({sheets})", title)
             n += 1
@@ -471,16 +545,26 @@ def _detail_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
                       item.product, item.weight, item.actual_product, item.completion,
                       "x" if item.force_majeure else "", item.fm_reason)  # fmt: skip
             rows.write(values, row_height([(values[i], width) for i, width in wrapped_at]))
-    r = _end_detail_sheet(rows)
+        for u in task.unplanned_items:  # kept, not counted: no weight
+            n += 1
+            completion = u.get("completion")
+            values = (
+                f"{prefix}{u.get('month')}@{u.get('cell')}", n, name, task.task_key,
+                f"{u.get('month')} (chèn thêm, ô {u.get('cell')})", u.get("content", ""),
+                u.get("product", ""), None, u.get("actual_product", ""),
+                percent_cell(Fraction(completion)) if completion is not None else None, "", "",
+            )  # fmt: skip
+            rows.write(values, row_height([(values[i], width) for i, width in wrapped_at]))
+    r = _end_detail_sheet(rows, paper)
     if n == 0:
         rows.sheet.merge_range(
             r, 1, r, len(DETAIL_COLUMNS), "Chưa có báo cáo hợp lệ nào.", fmt["note"]
         )
 
 
-def _end_detail_sheet(rows: RowStream) -> int:
+def _end_detail_sheet(rows: RowStream, paper: str = "A4") -> int:
     r = rows.close()
-    print_setup(rows.sheet, repeat_rows=(2, 3))
+    print_setup(rows.sheet, repeat_rows=(2, 3), paper=paper)
     return r
 
 
@@ -614,6 +698,97 @@ def _rejected_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
     )
 
 
+NARRATIVES_SHEET = "Khó khăn, đề xuất"
+NO_REASON = "(không ghi lý do)"
+
+
+def _narratives_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    """What each cadre wrote besides the figures, per cadre and task: why a task is not finished
+    as planned (form 03, column 8; a task behind or not finished without one says so), the rows
+    inserted outside the plan, and the narrative blocks under the table (Art. 5.3)."""
+    columns = (
+        Column("stt", "STT", 5),
+        Column("cadre", "Cán bộ", 20),
+        Column("task", "Việc", 26),
+        Column("topic", "Nội dung", 18),
+        Column("text", "Cán bộ ghi", 62),
+    )
+    rows: list[tuple[str, list[Any]]] = []
+
+    def add(key: str, cadre: Any, task: str, topic: str, text: str) -> None:
+        who = f"{cadre.full_name} ({cadre.cadre_id})"
+        rows.append((key, [len(rows) + 1, who, task, topic, text]))
+
+    by_cadre: dict[str, list[TaskRow]] = {}
+    for t in c.tasks:
+        by_cadre.setdefault(t.cadre.cadre_id, []).append(t)
+    for cadre_id, tasks in by_cadre.items():
+        cadre = tasks[0].cadre
+        for t in tasks:
+            label = f"{t.task_key}. {t.title}"
+            unfinished = "behind_schedule" in t.flags or t.result.rating == "KHT"
+            for row_key, reason in (
+                t.shortfall_reasons or {t.task_key: t.shortfall_reason}
+            ).items():
+                if reason:
+                    add(f"{cadre_id}:{row_key}:reason", cadre, label, REASON_TOPIC, reason)
+            if unfinished and not t.shortfall_reason:
+                add(f"{cadre_id}:{t.task_key}:reason", cadre, label, REASON_TOPIC, NO_REASON)
+            for n, u in enumerate(t.unplanned_items, start=1):
+                text = " — ".join(x for x in (u.get("content"), u.get("actual_product")) if x)
+                topic = f"Dòng chèn thêm ngoài kế hoạch ({u.get('month')}, ô {u.get('cell')})"
+                add(f"{cadre_id}:{t.task_key}:unplanned#{n}", cadre, label, topic, text)
+        for name, heading in NARRATIVE_KEYS.items():
+            text = c.narratives.get(cadre_id, {}).get(name, "")
+            if text:
+                add(f"{cadre_id}:note.{name}", cadre, "Chung", heading, text)
+    simple_sheet(
+        book,
+        fmt,
+        NARRATIVES_SHEET,
+        f"KHÓ KHĂN, VƯỚNG MẮC, LÝ DO CHƯA HOÀN THÀNH VÀ ĐỀ XUẤT — {c.period.label_vi.upper()}",
+        columns,
+        rows,
+        empty="Không có cán bộ nào ghi khó khăn, lý do hay đề xuất.",
+        kinds={"stt": "int"},
+    )
+
+
+REASON_TOPIC = "Lý do không hoàn thành theo kế hoạch"
+WARNINGS_SHEET = "Cảnh báo"
+
+
+def _warnings_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    """Every warning of every file kept (a due item left blank and counted 0%, a text typed in
+    TCVN3 and converted, a formula in an input cell, a row not in the plan...), at its cell."""
+    columns = (
+        Column("stt", "STT", 5),
+        Column("file", "Tệp", 30),
+        Column("cadre", "Cán bộ", 20),
+        Column("cell", "Vị trí", 14),
+        Column("code", "Mã cảnh báo", 16),
+        Column("message", "Nội dung cảnh báo", 58),
+    )
+    owner = {t.report_file: t.cadre for t in c.tasks}
+    rows = []
+    for n, p in enumerate(c.warnings, start=1):
+        cadre = owner.get(p.file)
+        who = f"{cadre.full_name} ({cadre.cadre_id})" if cadre else ""
+        where = " › ".join(x for x in (p.sheet, p.cell) if x) or p.node
+        message = p.message + (f" → {p.hint}" if p.hint else "")
+        rows.append((f"{p.file}#{n}", [n, p.file, who, where, p.code, message]))
+    simple_sheet(
+        book,
+        fmt,
+        WARNINGS_SHEET,
+        f"CẢNH BÁO KHI ĐỌC CÁC TỆP BÁO CÁO — {c.period.label_vi.upper()}",
+        columns,
+        rows,
+        empty="Không có cảnh báo nào.",
+        kinds={"stt": "int"},
+    )
+
+
 def _chart_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
     sheet = book.add_worksheet("Biểu đồ")
     name = "Biểu đồ"
@@ -642,15 +817,15 @@ def _chart_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
             "name": first_title,
             "categories": [name, 2, 0, end, 0],
             "values": [name, 2, 1, end, 1],
-            "data_labels": {"value": True, "font": chart_font()},
+            "data_labels": {"value": True, "font": chart_font(11)},
             "fill": {"color": "#2F5597"},
         }
     )
     chart.set_title({"name": first_title, "name_font": chart_font(12, True)})
     chart.set_legend({"none": True})
-    chart.set_x_axis({"num_font": chart_font()})
-    chart.set_y_axis({"num_font": chart_font(), "major_gridlines": {"visible": True}, "min": 0})
-    chart.set_size({"width": 620, "height": 300})
+    chart.set_x_axis({"num_font": chart_font(11)})
+    chart.set_y_axis({"num_font": chart_font(11), "major_gridlines": {"visible": True}, "min": 0})
+    chart.set_size({"width": 540, "height": 300})
     sheet.insert_chart(0, 3, chart)
 
     start = BAR_TABLE_ROW  # the bar chart and its table begin a page of their own
@@ -674,7 +849,7 @@ def _chart_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
             "name": "Hoàn thành năm",
             "categories": [name, start + 2, 0, r - 1, 0],
             "values": [name, start + 2, 1, r - 1, 1],
-            "data_labels": {"value": True, "num_format": "0.00%", "font": chart_font(9)},
+            "data_labels": {"value": True, "num_format": "0.00%", "font": chart_font(11)},
             "fill": {"color": "#548235"},
         }
     )
@@ -685,14 +860,14 @@ def _chart_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
     # In a bar chart xlsxwriter's x axis is the horizontal (value) one, y the categories.
     bars.set_x_axis(
         {
-            "num_font": chart_font(),
+            "num_font": chart_font(11),
             "min": 0,
             "max": 1,
             "num_format": "0%",
             "major_gridlines": {"visible": True},
         }
     )
-    bars.set_y_axis({"num_font": chart_font(9), "reverse": True, "crossing": "max"})
-    bars.set_size({"width": 620, "height": max(260, 70 + 26 * len(c.tasks))})
+    bars.set_y_axis({"num_font": chart_font(11), "reverse": True, "crossing": "max"})
+    bars.set_size({"width": 540, "height": max(260, 70 + 28 * len(c.tasks))})
     sheet.insert_chart(start, 3, bars)
     print_setup(sheet)

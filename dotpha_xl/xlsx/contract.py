@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,10 +167,33 @@ class FormSheet(ReadOutcome):
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
     size: int = 0
+    #: The form sheet's formula cells: (0-based row, column) -> whether the file stores a value.
+    formulas: dict[tuple[int, int], bool] = field(default_factory=dict, repr=False)
 
     def cell(self, row: KeyedRow | int, column: str) -> str:
         index = row.index if isinstance(row, KeyedRow) else row
         return cell_name(index, self.columns[column])
+
+    def readable_input(
+        self, row: KeyedRow, column: str, problems: list[Problem], node: str = ""
+    ) -> bool:
+        """Whether the input cell ``column`` of ``row`` can be read as a value.  A formula typed
+        into it is read as the value the file stores for it, with ``formula_in_input`` at the
+        cell; a formula whose value the file does not store (a file written by a tool that
+        computes nothing) cannot be read: ``formula_without_value`` at the cell, never 0."""
+        if column not in self.columns:
+            return True
+        cached = self.formulas.get((row.index, self.columns[column]))
+        if cached is None:
+            return True
+        where = {"file": self.file, "sheet": self.sheet, "cell": self.cell(row, column)}
+        if cached:
+            shown = as_text(row.values.get(column))
+            problems.append(problem("formula_in_input", value=shown, node=node).at(**where))
+            return True
+        problems.append(problem("formula_without_value", node=node).at(**where))
+        row.values[column] = None
+        return False
 
 
 def _blank(value: Any) -> bool:
@@ -264,6 +289,10 @@ def read_form(
         as_text(v): c for c, v in enumerate(grid[key_row]) if c != KEY_COLUMN and not _blank(v)
     }
     result.columns = columns
+    try:
+        result.formulas = opened.formula_cells(sheet_name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        return fail(problem("file_corrupt", value=type(exc).__name__))
     width = max(columns.values(), default=0) + 1
     for i in range(key_row + 1, len(grid)):
         raw = grid[i]

@@ -108,6 +108,15 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
         inserted = False
         if not key_text:
             if row.is_blank(("content", "product", "w_month")):
+                # a value elsewhere on a row inserted in the table is not read: said at its
+                # cell (below the table, such values are the form's own signature block)
+                other = next((c for c, v in row.values.items() if not _blank(v)), None)
+                if other is not None and row.index < table_end:
+                    problems.append(
+                        problem("stray_value", value=as_text(row.values[other])).at(
+                            file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, other)
+                        )
+                    )
                 continue
             if row.index > table_end and row.index != previous + 1:
                 # Below the table and not joined to its last row: a stray value, not an item.
@@ -153,6 +162,9 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
         weight_column = OWN_WEIGHT_COLUMN.get(level)
         weight: Fraction | None = None
         bad_weight = False
+        inputs = ("content", "product") if level == ITEM else ()
+        for column in (*inputs, *((weight_column,) if weight_column else ())):
+            sheet.readable_input(row, column, problems, str(key))
         if weight_column:
             try:
                 weight = parse_percent(row.values.get(weight_column))
@@ -189,6 +201,10 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
         "sum_cell",
     ]  # fmt: skip
     return pd.DataFrame.from_records(records, columns=columns), problems
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _unparsed_row(sheet: FormSheet, row: Any, key_text: str) -> dict[str, Any]:

@@ -251,8 +251,11 @@ def _write_task(
         if key in rated:
             _write_rating_inputs(sheet, fmt, r)
         else:
-            for name in ("self_rating", "evidence", "shortfall_reason"):
-                sheet.write_blank(r, col[name], None, fmt["cell"])
+            sheet.write_blank(r, col["self_rating"], None, fmt["cell"])
+            sheet.write_blank(r, col["evidence"], None, fmt["cell"])
+            # the reason a task is behind is asked in every report, not only the year's
+            reason_fmt = fmt["input"] if level == TASK else fmt["cell"]
+            sheet.write_blank(r, col["shortfall_reason"], None, reason_fmt)
     return row + len(rows)
 
 

@@ -18,7 +18,7 @@ from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.domain.ratings import compare_self_rating
 from dotpha_xl.domain.rollup import expected_completions
 from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
-from dotpha_xl.kernel.keys import ITEM, parse_key
+from dotpha_xl.kernel.keys import ITEM, MONTH, NodeKey, parse_key
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_percent, parse_rating
@@ -56,6 +56,8 @@ class ReportFile(ReadOutcome):
     narratives: dict[str, str] = field(default_factory=dict)
     sheet: str = ""  # the report sheet's name
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (row key, column) -> A1
+    #: Rows the cadre inserted under a month: not in the plan, kept, not counted (no weight).
+    unplanned: list[dict[str, Any]] = field(default_factory=list)
     frame: pd.DataFrame | None = None
     records: list[dict[str, Any]] | None = None  # the rows of ``frame`` when not yet made
     problems: list[Problem] = field(default_factory=list)
@@ -139,18 +141,36 @@ def read_report(
         return {"file": sheet.file, "sheet": sheet.sheet, "cell": sheet.cell(row, column)}
 
     def typed(row, column: str) -> str:
-        """A text cell typed by the cadre, through the text hook (NFC, TCVN3/VNI)."""
+        """A text cell typed by the cadre, through the text hook (NFC, TCVN3/VNI); a formula
+        in it read as its stored value, with a warning (``readable_input``)."""
+        sheet.readable_input(row, column, report.problems, row.key)
         cell = sheet.cell(row, column) if column in sheet.columns else ""
         return user_text(
             row.values.get(column), report.problems, file=sheet.file, sheet=sheet.sheet, cell=cell
         )
 
+    month: NodeKey | None = None  # the month the rows being read are under
+    table_end = max((r.index for r in sheet.rows if r.key), default=-1)
+    previous = -1  # the sheet row of the last row read
     for row in sheet.rows:
         key = row.key
+        if not key:
+            if row.index > table_end and row.index != previous + 1:
+                # below the table: the form's own signature block is not the cadre's text
+                typed_in = [c for c in TYPED_COLUMNS if not _blank(row.values.get(c))]
+                if typed_in:
+                    _stray(sheet, row, report.problems, typed_in[0])
+            else:
+                _inserted_row(sheet, row, month, report, typed)
+                previous = row.index
+            continue
+        previous = row.index
+        month = _month_of(key)
         if key.startswith("note."):
             report.narratives[key] = typed(row, "product")
             continue
         if key in rated:
+            sheet.readable_input(row, "self_rating", report.problems, key)
             try:
                 level = parse_rating(row.values.get("self_rating"))
             except ValueError:
@@ -166,11 +186,13 @@ def read_report(
             evidence = typed(row, "evidence") if "evidence" in sheet.columns else ""
             if evidence:
                 report.evidence[key] = evidence
+        if key in rated or key in report.tasks:  # a task's reason is read in every period
             reason = typed(row, "shortfall_reason")
             if reason:
                 report.shortfall_reasons[key] = reason
         if key not in item_keys:
             continue
+        readable = sheet.readable_input(row, "completion", report.problems, key)
         try:
             done = parse_percent(row.values.get("completion"))
         except PercentError as exc:  # its range is the schema's rule (completion_out_of_range)
@@ -178,10 +200,11 @@ def read_report(
                 problem(exc.code, value=as_text(exc.value), node=key).at(**at(row, "completion"))
             )
             done = None
-        if done is None and key in due_items and not row.values.get("completion"):
+        if readable and done is None and key in due_items and not row.values.get("completion"):
             report.problems.append(
                 problem("completion_missing", node=key).at(**at(row, "completion"))
             )
+        sheet.readable_input(row, "force_majeure", report.problems, key)
         try:
             fm = parse_flag(row.values.get("force_majeure"))
         except ValueError:
@@ -221,6 +244,87 @@ def read_report(
     else:
         report.records = records  # the caller validates many files' rows at once
     return report
+
+
+def _month_of(key: str) -> NodeKey | None:
+    """The month a keyed row is, or is an item of; None for any other row."""
+    try:
+        node = parse_key(key)
+    except ValueError:
+        return None
+    if node.level == MONTH:
+        return node
+    return node.parent() if node.level == ITEM else None
+
+
+#: The columns a cadre types into: a value in one of them below the table is a stray value.
+TYPED_COLUMNS = ("content", "product", "actual_product", "completion", "shortfall_reason",
+                 "fm_reason", "force_majeure", "self_rating")  # fmt: skip
+#: The columns a cadre may type into on an inserted row, in the order they are looked at.
+INSERTED_COLUMNS = ("content", "product", "actual_product", "completion", "shortfall_reason",
+                    "fm_reason", "force_majeure", "self_rating", "stt", "weight")  # fmt: skip
+
+
+def _inserted_row(sheet: Any, row: Any, month: NodeKey | None, report: ReportFile, typed) -> None:
+    """A row the cadre inserted (no key): under a month, an item not in the plan, kept with its
+    cell and a warning (``unplanned_item``), not counted (its weight is unknown); anywhere else
+    in the table, a warning at its cell that gives its text (``row_outside_table``)."""
+    filled = [c for c in INSERTED_COLUMNS if c in sheet.columns and not _blank(row.values.get(c))]
+    if not filled:
+        other = next((c for c, v in row.values.items() if not _blank(v)), None)
+        if other is not None:
+            _stray(sheet, row, report.problems, other)
+        return
+    texts = {c: typed(row, c) for c in filled if c != "completion"}
+    first = "content" if "content" in filled else filled[0]
+    cell = sheet.cell(row, first)
+    shown = texts.get("content") or " / ".join(t for t in texts.values() if t)
+    if month is None:
+        report.problems.append(
+            problem("row_outside_table", value=shown or as_text(row.values.get(first))).at(
+                file=sheet.file, sheet=sheet.sheet, cell=cell
+            )
+        )
+        return
+    completion = None
+    if "completion" in filled and sheet.readable_input(row, "completion", report.problems):
+        try:
+            completion = parse_percent(row.values.get("completion"))
+        except PercentError as exc:
+            report.problems.append(
+                problem(exc.code, value=as_text(exc.value), node=str(month)).at(
+                    file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, "completion")
+                )
+            )
+    report.unplanned.append(
+        {
+            "month": str(month),
+            "cell": cell,
+            "content": texts.get("content", ""),
+            "product": texts.get("product", ""),
+            "actual_product": texts.get("actual_product", ""),
+            "completion": None if completion is None else str(completion),
+        }
+    )
+    report.problems.append(
+        problem("unplanned_item", value=shown, node=str(month)).at(
+            file=sheet.file, sheet=sheet.sheet, cell=cell
+        )
+    )
+
+
+def _stray(sheet: Any, row: Any, problems: list[Problem], column: str | None = None) -> None:
+    """A value below the table, not joined to it: not read, said at its cell."""
+    column = column or next(c for c, v in row.values.items() if not _blank(v))
+    problems.append(
+        problem("stray_value", value=as_text(row.values.get(column))).at(
+            file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, column)
+        )
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 REPORT_ROW_COLUMNS = ["file", "sheet", "key", "completion", "completion_cell"]
@@ -325,12 +429,27 @@ def task_outcomes(
                 fm_reasons={
                     k: v for k, v in report.force_majeure.items() if k.startswith(key + ".")
                 },
-                shortfall_reason=report.shortfall_reasons.get(key, ""),
+                shortfall_reason=_reason_of(report.shortfall_reasons, key),
+                shortfall_reasons={
+                    k: v
+                    for k, v in report.shortfall_reasons.items()
+                    if k == key or k.startswith(key + ".")
+                },
+                unplanned_items=[
+                    u for u in report.unplanned if parse_key(u["month"]).task_key == key
+                ],
                 evidence=report.evidence.get(_rating_row(task, period), ""),
                 signals=signals,
             )
         )
     return out
+
+
+def _reason_of(reasons: dict[str, str], task_key: str) -> str:
+    """The task's shortfall reason: its own row's, else the reported year's (a period task)."""
+    if reasons.get(task_key):
+        return reasons[task_key]
+    return next((v for k, v in reasons.items() if k.startswith(task_key + ".") and v), "")
 
 
 def items_of(root: Node) -> list[Node]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import posixpath
 import re
 import stat
 import struct
@@ -68,10 +69,20 @@ class Opened:
     problems: list[Problem] = field(default_factory=list)  # one error when refused
     size: int = 0
     sha256: str = ""  # of the file's bytes; "" when they were not read
+    #: The file's bytes (read once, bounded), for :func:`formula_cells`.
+    data: bytes = field(default=b"", repr=False)
 
     @property
     def ok(self) -> bool:
         return self.book is not None
+
+    def formula_cells(self, sheet: str) -> dict[tuple[int, int], bool]:
+        """The cells of ``sheet`` that hold a formula: (0-based row, column) -> whether the file
+        stores the formula's value (python-calamine gives values only, so the sheet's XML is
+        looked at).  Empty for anything but an ``.xlsx``/``.xlsm``."""
+        if self.book is None or self.kind not in ("xlsx", "xlsm"):
+            return {}
+        return formula_cells(self.data, sheet)
 
 
 class _Refused(Exception):
@@ -121,7 +132,7 @@ def open_workbook(source: Source, limits: Limits, *, name: str | None = None) ->
     except Exception as exc:  # a check tripping over a strange file: still the file's fault
         found = problem("file_corrupt", value=type(exc).__name__)
         return Opened(None, kind, [found.at(file=file)], size, digest)
-    return Opened(book, kind, [w.at(file=file) for w in warnings], size, digest)
+    return Opened(book, kind, [w.at(file=file) for w in warnings], size, digest, data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,3 +412,84 @@ def _parse(data: bytes, kind: str) -> CalamineWorkbook:
             raise
         raise _Refused(problem("file_corrupt", value=type(exc).__name__), kind) from exc
     return book
+
+
+# --------------------------------------------------------------------------------------------
+# Formulas (python-calamine reads values only)
+# --------------------------------------------------------------------------------------------
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+#: A cell with content: its attributes, then its inner XML.
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]", re.DOTALL)
+_REF = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def formula_cells(data: bytes, sheet: str) -> dict[tuple[int, int], bool]:
+    """The formula cells of the worksheet named ``sheet`` in an xlsx's bytes (already checked by
+    :func:`open_workbook`): (0-based row, column) -> whether a cached value is stored."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = _sheet_part(archive, sheet)
+        if part is None:
+            return {}
+        with archive.open(part) as handle:
+            xml = handle.read()
+    out: dict[tuple[int, int], bool] = {}
+    done = -1  # the end of the last cell looked at: a cell's second <f> is not looked at again
+    for found in _FORMULA.finditer(xml):
+        at = found.start()
+        if at < done:
+            continue
+        # the cell around this formula: the last "<c " (or "<x:c ") before it, up to its end
+        start = xml.rfind(b"<c ", 0, at)
+        prefixed = xml.rfind(b":c ", start + 1, at)
+        if prefixed >= 0:
+            start = xml.rfind(b"<", 0, prefixed)
+        cell = _CELL.match(xml, start) if start >= 0 else None
+        if cell is None or cell.end() <= at:
+            continue
+        done = cell.end()
+        attributes = dict(_ATTRIBUTE.findall(cell.group(1)))
+        ref = _REF.fullmatch(attributes.get(b"r", b""))
+        if ref is None:
+            continue
+        col = 0
+        for letter in ref.group(1):
+            col = col * 26 + letter - 64
+        out[(int(ref.group(2)) - 1, col - 1)] = bool(_VALUE.search(cell.group(2) or b""))
+    return out
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip part of the worksheet named ``sheet`` (through the workbook's relationships)."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    wanted = sheet.encode("utf-8")
+    rel_id = None
+    for tag in _SHEET_TAG.finditer(workbook):
+        attributes = dict(_ATTRIBUTE.findall(tag.group()))
+        if _unescape(attributes.get(b"name", b"")) == wanted:
+            rel_id = next((v for k, v in attributes.items() if k.endswith(b":id")), None)
+            break
+    if rel_id is None:
+        return None
+    for tag in _RELATIONSHIP.finditer(rels):
+        attributes = dict(_ATTRIBUTE.findall(tag.group()))
+        if attributes.get(b"Id") == rel_id:
+            target = _unescape(attributes.get(b"Target", b"")).decode("utf-8")
+            name = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            name = posixpath.normpath(name)
+            return name if name in archive.namelist() else None
+    return None
+
+
+def _unescape(value: bytes) -> bytes:
+    for entity, char in ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'")):
+        value = value.replace(entity, char)
+    return value.replace(b"&amp;", b"&")

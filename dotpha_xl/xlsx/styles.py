@@ -143,15 +143,21 @@ class Formats:
         return self._cache[name]
 
 
+#: xlsxwriter's paper codes.
+PAPERS = {"A4": 9, "A3": 8}
+
+
 def print_setup(
     sheet: Any,
     *,
     landscape: bool = True,
     repeat_rows: tuple[int, int] | None = None,
     fit_width: bool = True,
+    paper: str = "A4",
 ) -> None:
-    """A4, margins of a Party document (in inches), page numbers, header rows repeated."""
-    sheet.set_paper(9)
+    """A4 (or A3), margins of a Party document (in inches), page numbers, header rows
+    repeated."""
+    sheet.set_paper(PAPERS[paper])
     if landscape:
         sheet.set_landscape()
     else:

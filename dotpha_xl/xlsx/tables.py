@@ -30,7 +30,7 @@ from dotpha_xl.records.people import ANNUAL, PERIOD, Assignment, Assignments, Ca
 from dotpha_xl.xlsx.safe_open import open_workbook
 from dotpha_xl.xlsx.user_text import user_text
 
-__all__ = ["STATUSES", "read_assignments", "read_roster"]
+__all__ = ["STATUSES", "read_assignments", "read_decided_ratings", "read_receipts", "read_roster"]
 
 #: Status keys and their Vietnamese labels (the first label is the one shown).
 STATUSES: dict[str, tuple[str, ...]] = {
@@ -98,6 +98,19 @@ ASSIGNMENT_COLUMNS: tuple[_Column, ...] = (
     _Column("targets", ("Chỉ tiêu", "Chỉ tiêu chủ yếu")),
     _Column("assigned_on", ("Ngày giao",)),
     _Column("carried_from", ("Chuyển tiếp từ",)),
+)
+
+RECEIPT_TITLES = ("Thời điểm nhận", "Sổ nhận", "receipts")
+RECEIPT_COLUMNS: tuple[_Column, ...] = (
+    _Column("file", ("Tên tệp", "Tệp", "Tệp báo cáo", "Tên file"), True),
+    _Column("received", ("Thời điểm nhận", "Ngày nhận", "Ngày giờ nhận", "Nhận lúc"), True),
+)
+
+DECIDED_RATING_TITLES = ("Xếp loại", "Kết quả xếp loại", "ratings")
+DECIDED_RATING_COLUMNS: tuple[_Column, ...] = (
+    _Column("cadre_id", ("Mã cán bộ", "Mã CB"), True),
+    _Column("task_key", ("Mã việc", "Việc")),
+    _Column("decided_rating", ("Mức xếp loại", "Xếp loại", "Mức quyết định", "rating"), True),
 )
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -322,6 +335,54 @@ class _Row:
         if day is None:
             self.report("bad_date", key, value=as_text(value))
         return day
+
+    def moment(self, key: str) -> datetime | None:
+        """A date and time: a date cell, an Excel serial number, or text ``dd/mm/yyyy`` (with
+        ``hh:mm`` or ``hh:mm:ss`` after it) or ISO; anything else is ``bad_date`` at the cell."""
+        value = self.raw(key)
+        if value is None:
+            return None
+        moment = _moment(value)
+        if moment is None:
+            self.report("bad_date", key, value=as_text(value))
+        return moment
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_DMY_TIME = re.compile(
+    r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
+    r"(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?"
+)
+
+
+def _moment(value: Any) -> datetime | None:
+    from datetime import timedelta
+
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        number = float(value)
+        if not math.isfinite(number) or not 1 <= number < 2958466:  # Excel's range of dates
+            return None
+        return _EXCEL_EPOCH + timedelta(days=round(number * 86400) / 86400)
+    if not isinstance(value, str):
+        return None
+    text = as_text(value)
+    if match := _DMY_TIME.fullmatch(text):
+        day, month, year = (int(g) for g in match.groups()[:3])
+        hour, minute, second = (int(g or 0) for g in match.groups()[3:])
+        try:
+            return datetime(year, month, day, hour, minute, second)
+        except ValueError:
+            return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _integer(value: Any) -> int | None:
@@ -548,3 +609,72 @@ def _problem_order(found: Problem) -> tuple[int, int]:
     for letter in match[1]:
         col = col * 26 + ord(letter) - ord("A") + 1
     return (int(match[2]), col)
+
+
+# --------------------------------------------------------------------------------------------
+# The receipts and the decided ratings
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SideTable:
+    """A side table read: its rows as values, and its problems at their cells."""
+
+    file: str
+    values: dict[Any, Any]
+    problems: list[Problem]
+
+    @property
+    def usable(self) -> bool:
+        """Whether the table could be read at all (opened, its required columns found)."""
+        return table_usable(self.problems)
+
+
+def table_usable(problems: Iterable[Problem]) -> bool:
+    """Whether a side table with these problems could be read at all: opened, not empty, its
+    required columns found (its rows may still have problems of their own)."""
+    unusable = ("file_unreadable", "column_missing", "table_empty")
+    return not any(p.code in unusable for p in problems)
+
+
+def read_receipts(source: Source, settings: Settings, *, name: str | None = None) -> SideTable:
+    """File name (or its path inside the inbox) -> when it was received, from the receipts table
+    (``Tên tệp``/``file``, ``Thời điểm nhận``/``received``): dates as date cells, Excel serial
+    numbers or text ``dd/mm/yyyy [hh:mm]``."""
+    table = _load(source, settings, name, RECEIPT_TITLES, RECEIPT_COLUMNS)
+    out: dict[str, datetime] = {}
+    for index, cells in table.rows:
+        row = _Row(table, RECEIPT_COLUMNS, index, cells)
+        file = row.text("file", required=True).replace("\\", "/")
+        received = row.moment("received")
+        if received is None and row.ok:
+            row.report("value_missing", "received")
+        if row.ok and file and received is not None:
+            out[file] = received
+    table.problems.sort(key=_problem_order)
+    return SideTable(table.file, out, table.problems)
+
+
+def read_decided_ratings(
+    source: Source, settings: Settings, *, name: str | None = None
+) -> SideTable:
+    """(cadre id, task key or "") -> the rating decided, from a table (``Mã cán bộ``/``cadre_id``,
+    ``Mã việc``/``task_key``, ``Mức xếp loại``/``decided_rating``)."""
+    from dotpha_xl.kernel.text import parse_rating
+
+    table = _load(source, settings, name, DECIDED_RATING_TITLES, DECIDED_RATING_COLUMNS)
+    out: dict[tuple[str, str], str] = {}
+    for index, cells in table.rows:
+        row = _Row(table, DECIDED_RATING_COLUMNS, index, cells)
+        cadre_id = row.text("cadre_id", required=True)
+        task_key = row.text("task_key")
+        raw = row.raw("decided_rating")
+        try:
+            level = parse_rating(raw)
+        except ValueError:
+            row.report("rating_unreadable", "decided_rating", value=as_text(raw))
+            continue
+        if row.ok and cadre_id and level:
+            out[(cadre_id, task_key)] = level
+    table.problems.sort(key=_problem_order)
+    return SideTable(table.file, out, table.problems)

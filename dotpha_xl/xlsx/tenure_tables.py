@@ -10,6 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from dotpha_xl.kernel.settings import Limits
 from dotpha_xl.xlsx.styles import Formats, new_workbook
 from dotpha_xl.xlsx.tenure_blocks import CarriedItem
 
@@ -59,23 +60,51 @@ def write_carry_over(carried: Sequence[Any], year: int) -> bytes:
     return buffer.getvalue()
 
 
-def read_carried_items(path: Path) -> dict[tuple[str, str], list[CarriedItem]]:
-    """(cadre id, task key) -> its unfinished items; empty when the file has no such sheet."""
-    from python_calamine import CalamineWorkbook
+def read_carried_items(
+    path: Path, limits: Limits | None = None
+) -> dict[tuple[str, str], list[CarriedItem]]:
+    """(cadre id, task key) -> its unfinished items; empty when the file has no such sheet.
 
-    from dotpha_xl.kernel.text import as_text, parse_percent
+    The file is opened safely (``safe_open``); a file refused there, or a completion that is
+    not a percentage, is a usage error naming the file and the cell, never a traceback."""
+    from python_calamine import CalamineError
 
-    book = CalamineWorkbook.from_path(str(path))
-    if ITEMS_SHEET not in book.sheet_names:
-        return {}
-    rows = book.get_sheet_by_name(ITEMS_SHEET).to_python()
+    from dotpha_xl.kernel.errors import InputError
+    from dotpha_xl.kernel.settings import default_settings
+    from dotpha_xl.kernel.text import PercentError, as_text, parse_percent
+    from dotpha_xl.xlsx.contract import cell_name
+    from dotpha_xl.xlsx.safe_open import open_workbook
+
+    opened = open_workbook(path, limits or default_settings().limits)
+    if opened.book is None:
+        shown = "; ".join(p.message for p in opened.problems)
+        raise InputError(f"Bảng việc chuyển tiếp '{path}' không dùng được: {shown}")
+    book = opened.book
+    try:
+        if ITEMS_SHEET not in book.sheet_names:
+            return {}
+        rows = book.get_sheet_by_name(ITEMS_SHEET).to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise InputError(
+            f"Bảng việc chuyển tiếp '{path}': không đọc được trang '{ITEMS_SHEET}' ({exc})."
+        ) from exc
+    finally:
+        book.close()
     out: dict[tuple[str, str], list[CarriedItem]] = {}
-    for row in rows[1:]:
+    for r, row in enumerate(rows[1:], start=1):
         cells = [*row, *[""] * len(ITEMS_HEADER)]
         cadre, task = as_text(cells[0]).strip(), as_text(cells[1]).strip()
         if not cadre or not task:
             continue
-        done = parse_percent(cells[6]) or Fraction(0)
+        try:
+            done = parse_percent(cells[6]) or Fraction(0)
+        except PercentError:
+            done = None
+        if done is None or not 0 <= done <= 100:
+            raise InputError(
+                f"Bảng việc chuyển tiếp '{path}', trang '{ITEMS_SHEET}', ô {cell_name(r, 6)}: "
+                f"'{as_text(cells[6])}' không phải tỷ lệ phần trăm từ 0% đến 100%."
+            )
         out.setdefault((cadre, task), []).append(
             CarriedItem(as_text(cells[3]), as_text(cells[4]), as_text(cells[5]), done)
         )
