@@ -91,7 +91,14 @@ def year(tmp_path_factory) -> dict:
     first = "A1.Q1.M1.I1"
     by = {p.name[:5]: p for p in reports.glob("*.xlsx")}
     # CB901: one item at 99.84 %: the year at exactly 99.996 % (shown 100.0).
-    fill(by["CB901"], done | {first: {"completion": 0.9984, "actual_product": "Gần xong"}})
+    fill(
+        by["CB901"],
+        done
+        | {
+            first: {"completion": 0.9984, "actual_product": "Gần xong"},
+            "A1": {"shortfall_reason": "Chờ thẩm định hồ sơ cuối cùng"},
+        },
+    )
     # CB902: one item not done, marked force majeure: adjusted 100, raw 97.5; late.
     fill(by["CB902"], done | {first: {"completion": 0, "actual_product": "",
                                       "force_majeure": "x", "fm_reason": "Bão lũ"}})  # fmt: skip
@@ -142,6 +149,14 @@ def test_99_996_is_htt_carried_and_not_commended(year):
     assert t["completion_year"] == 100.0 and t["completion_year_exact"] == "24999/250"
     assert t["rating"] == "HTT"
     assert "CB901:A1" in keys(s, "carry_over") and "CB901:A1" not in keys(s, "commendation")
+    # the reason the cadre wrote reaches the summary's list, in its JSON and its workbook
+    (case,) = [c for c in s["carry_over"] if c["key"] == "CB901:A1"]
+    assert case["reason"] == "Chờ thẩm định hồ sơ cuối cùng"
+    import openpyxl
+
+    book = openpyxl.load_workbook(year["dir"] / "btv.xlsx")
+    text = [c for row in book["IV. Chuyển năm sau"].values for c in row if c]
+    assert "Chờ thẩm định hồ sơ cuối cùng" in text
 
 
 def test_force_majeure_only_is_not_carried_and_commended_with_its_mark(year):

@@ -66,6 +66,7 @@ class Case:
     signals: list[Signal] = field(default_factory=list)  # behind untruthful_report
     marks: list[str] = field(default_factory=list)  # MARK_FORCE_MAJEURE
     report_file: str = ""
+    reason: str = ""  # why the task is not finished, as the cadre wrote it (form 03, column 8)
     received: datetime | None = None
     deadline: date | None = None
 
@@ -97,6 +98,7 @@ class Case:
             ],
             "marks": list(self.marks),
             "report_file": self.report_file,
+            "reason": self.reason,
             "received": self.received.isoformat(timespec="seconds") if self.received else None,
             "deadline": self.deadline.isoformat() if self.deadline else None,
         }

@@ -92,6 +92,7 @@ def summarize(
             rating_raw=t.result.rating_raw,
             force_majeure_items=list(t.result.force_majeure_items),
             report_file=t.report_file,
+            reason=t.shortfall_reason,
         )
 
     body_rank = {code: i for i, code in enumerate(order)}

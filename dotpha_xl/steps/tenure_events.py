@@ -272,31 +272,19 @@ def _quarters(root: Any, start_year: int) -> list[NoticeQuarter]:
     return out
 
 
-def read_ratings(path: Path | None) -> dict[tuple[str, str], str]:
-    """(cadre id, task key or "") -> decided rating, from a table (columns cadre_id, task_key,
-    decided_rating or rating)."""
+def read_ratings(path: Path | None, settings: Settings) -> dict[tuple[str, str], str]:
+    """(cadre id, task key or "") -> decided rating, from the decided ratings table, opened
+    safely (``xlsx.tables.read_decided_ratings``); a table that cannot be used is a usage error
+    naming its problems."""
     if path is None:
         return {}
-    from python_calamine import CalamineWorkbook
+    from dotpha_xl.xlsx.tables import read_decided_ratings
 
-    from dotpha_xl.kernel.text import as_text, parse_rating
-
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    if not rows:
-        return {}
-    header = [as_text(h).strip().lower() for h in rows[0]]
-    col = {name: header.index(name) for name in header}
-    rating_col = col.get("decided_rating", col.get("rating"))
-    if "cadre_id" not in col or rating_col is None:
-        raise TenureError(f"{path}: cần các cột cadre_id và decided_rating (hoặc rating).")
-    out: dict[tuple[str, str], str] = {}
-    for row in rows[1:]:
-        cadre = as_text(row[col["cadre_id"]]).strip()
-        task = as_text(row[col["task_key"]]).strip() if "task_key" in col else ""
-        level = parse_rating(row[rating_col])
-        if cadre and level:
-            out[(cadre, task)] = level
-    return out
+    table = read_decided_ratings(path, settings)
+    if not table.usable:
+        lines = [p.render() for p in table.problems if p.severity == "error"][:10]
+        raise TenureError(f"Bảng xếp loại '{path}' không dùng được:\n" + "\n".join(lines))
+    return dict(table.values)
 
 
 @dataclass
@@ -339,7 +327,7 @@ def announce(
     if consolidated_dir is not None:
         for t in read_consolidated(consolidated_dir, year).tasks:
             results[(t.cadre.cadre_id, t.task_key)] = t
-    decided = read_ratings(ratings_path)
+    decided = read_ratings(ratings_path, settings)
     by_unit: dict[str, list[NoticeCadre]] = {}
     for cadre in sorted(roster.cadres.values(), key=lambda c: person_sort_key(c.full_name)):
         plan = plans.get(cadre.cadre_id)

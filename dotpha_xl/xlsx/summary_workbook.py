@@ -337,8 +337,9 @@ def _list_sheets(
 
     cols = (
         *PERSON_COLUMNS,
-        Column("grounds", "Căn cứ (Điều 10)", 26),
-        Column("signals", "Dấu hiệu để cơ quan thẩm định xem xét (tệp › ô)", 30),
+        Column("grounds", "Căn cứ (Điều 10)", 24),
+        Column("signals", "Dấu hiệu để cơ quan thẩm định xem xét (tệp › ô)", 28),
+        Column("reason", "Lý do cán bộ ghi", 22),
     )
     rows = [
         (
@@ -348,6 +349,7 @@ def _list_sheets(
                 *_person(c, names),
                 "; ".join(GROUNDS[g] for g in c.grounds),
                 "; ".join(_signal_text(s) for s in c.signals),
+                c.reason,
             ],
         )
         for n, c in enumerate(summary.discipline, start=1)
@@ -394,6 +396,7 @@ def _list_sheets(
         *PERSON_COLUMNS,
         Column("completion", "Hoàn thành năm", 11),
         Column("remaining", "Phần chưa hoàn thành", 11),
+        Column("reason", "Lý do chưa hoàn thành (cán bộ ghi)", 26),
     )
     rows = [
         (
@@ -403,6 +406,7 @@ def _list_sheets(
                 *_person(c, names),
                 c.completion,
                 None if c.completion is None else 100 - c.completion,
+                c.reason,
             ],
         )
         for n, c in enumerate(summary.carry_over, start=1)
