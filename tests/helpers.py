@@ -3,6 +3,8 @@ generated workbooks filled through the key contract alone."""
 
 from __future__ import annotations
 
+import itertools
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,9 +23,18 @@ ROSTER = [
 ]
 
 
+_LEDGERS = Path(tempfile.mkdtemp(prefix="dotpha-test-ledgers-"))
+_RUNS = itertools.count()
+
+
 def run(*args: object, code: int | None = 0) -> Result:
-    """``dotpha ARGS`` in-process; its exit code must be ``code`` (unless None)."""
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    """``dotpha ARGS`` in-process; its exit code must be ``code`` (unless None).  Without a
+    ``--ledger`` of its own, each run has a fresh intake ledger: no test sees another's files."""
+    words = [str(a) for a in args]
+    env = None
+    if "--ledger" not in words:
+        env = {"DOTPHA_LEDGER": str(_LEDGERS / f"run{next(_RUNS)}.sqlite")}
+    result = CliRunner().invoke(cli, words, catch_exceptions=False, env=env)
     if code is not None:
         assert result.exit_code == code, result.output
     return result

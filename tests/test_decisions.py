@@ -261,6 +261,39 @@ def test_100_percent_rated_early_only_before_the_fourth_quarter(year, tmp_path, 
         assert "completed_early" not in task["flags"]
 
 
+def test_an_item_below_the_cadres_previous_report_is_a_signal_at_its_cell(year, tmp_path):
+    """The intake ledger keeps each accepted report's completions; the next period's report of
+    the same cadre that says less for an item is a signal, named at its cell."""
+    plans, roster, ledger = year["dir"] / "plans", year["dir"] / "roster.xlsx", tmp_path / "l.db"
+    item = "A1.Q1.M1.I1"
+    for period, value in (("2027-Q1", 1.0), ("2027-Q2", 0.5)):
+        folder = tmp_path / period
+        run("template", "report", "--plans", plans, "--period", period, "--out", folder)
+        report = next(folder.glob("CB901_*.xlsx"))
+        fill(report, {item: {"completion": value, "actual_product": "Đã làm"}})
+        out = tmp_path / f"out_{period}"
+        run("--ledger", ledger, "consolidate", "--roster", roster, "--plans", plans,
+            "--reports", folder, "--period", period, "--out", out)  # fmt: skip
+    data = json.loads((tmp_path / "out_2027-Q2" / "consolidation_2027_Q2.json").read_text("utf-8"))
+    (task,) = [t for t in data["tasks"] if t["cadre_id"] == "CB901"]
+    (signal,) = task["signals"]
+    assert (signal["code"], signal["node"], signal["sheet"]) == (
+        "completion_below_previous",
+        item,
+        "Báo cáo",
+    )
+    import openpyxl
+
+    from dotpha_demo.filler import find_contract, form_sheet
+
+    book = openpyxl.load_workbook(report)
+    c = find_contract(form_sheet(book))
+    cell = f"{openpyxl.utils.get_column_letter(c.columns['completion'])}{c.rows[item]}"
+    assert signal["cell"] == cell
+    q1 = json.loads((tmp_path / "out_2027-Q1" / "consolidation_2027_Q1.json").read_text("utf-8"))
+    assert all(t["signals"] == [] for t in q1["tasks"] if t["cadre_id"] == "CB901")
+
+
 # --- the same set, on any consolidation ---------------------------------------------------------
 
 

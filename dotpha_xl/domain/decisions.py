@@ -128,13 +128,19 @@ def grounds_of_missing(reason: str) -> str:
     return NOT_CARRIED_OUT if reason == MISSING_PLAN else NOT_REPORTED
 
 
+def below_previous(completion: Fraction | None, previous: Fraction | None) -> bool:
+    """An item's completion lower than the cadre's own previous accepted report said (a report
+    is cumulative: a completion does not go down)."""
+    return completion is not None and previous is not None and completion < previous
+
+
 def item_signals(
     completion: Fraction | None, actual_product: str, previous: Fraction | None = None
 ) -> list[str]:
     """Signals of one item of a report: below what the cadre's own previous accepted report said;
     100 % with no actual product written."""
     out = []
-    if completion is not None and previous is not None and completion < previous:
+    if below_previous(completion, previous):
         out.append(COMPLETION_BELOW_PREVIOUS)
     if completion is not None and completion >= HUNDRED and not actual_product.strip():
         out.append(DONE_WITHOUT_PRODUCT)

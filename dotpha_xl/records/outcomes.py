@@ -48,6 +48,9 @@ class FileOutcome(ReadOutcome):
     size: int = 0
     annotated: str = ""  # the annotated copy written for it, if any
     tasks: list[Any] = field(default_factory=list)  # reports: records.consolidation.TaskOutcome
+    #: Reports: item key -> (exact completion as a fraction's text, its cell), for the ledger's
+    #: comparison with the cadre's next report.
+    item_completions: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: Reports: the narrative blocks under the table, by row key (``note.advantages``, ...).
     narratives: dict[str, str] = field(default_factory=dict)
     #: When reading it met a bug (problem ``internal_error``): the traceback, for ``--debug``.

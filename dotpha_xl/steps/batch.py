@@ -93,6 +93,9 @@ def report_verdict(path: Path, settings: Settings, period_code: str) -> FileOutc
     if not report.ok or report.period_code != period_code:
         return verdict
     verdict.narratives = {k: v for k, v in report.narratives.items() if v}
+    verdict.item_completions = {
+        k: (str(v), report.cells.get((k, "completion"), "")) for k, v in report.completions.items()
+    }
     for outcome in task_outcomes(report, settings):
         # the per-node figures are the core's working; nothing downstream shows them
         outcome.result = dataclasses.replace(outcome.result, figures={}, figures_raw={})

@@ -10,15 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
 from dotpha_xl.domain.calendar import is_on_time, report_deadline
+from dotpha_xl.domain.decisions import COMPLETION_BELOW_PREVIOUS, below_previous
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.problems import WARNING, Problem, problem
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.records.consolidation import Consolidation, Missing, Rejected, Superseded, TaskRow
+from dotpha_xl.records.consolidation import (
+    Consolidation,
+    Missing,
+    Rejected,
+    Signal,
+    Superseded,
+    TaskRow,
+)
 from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.records.people import Cadre
 from dotpha_xl.steps.batch import read_batch
@@ -31,6 +40,7 @@ from dotpha_xl.store.files import (
     plan_name_suffix,
 )
 from dotpha_xl.store.item_store import ItemStore
+from dotpha_xl.xlsx.contract import FORMS
 from dotpha_xl.xlsx.tables import read_assignments, read_roster, table_usable
 
 T = TypeVar("T")
@@ -160,6 +170,8 @@ def consolidate(
                              deadline=due, late=late, first_received=on)  # fmt: skip
             result.tasks.append(row)
 
+    if ledger is not None:
+        _compare_with_previous(result, chosen, ledger)
     handed_over = apply_tenure(result, roster, paths, reports, chosen, settings)
     expected = _expected_cadres(
         roster.cadres, plans_dir, assignments_path, period, settings, result, jobs, ledger,
@@ -174,6 +186,27 @@ def consolidate(
     if body is not None:
         return result.for_body(body)
     return result
+
+
+def _compare_with_previous(
+    result: Consolidation, chosen: dict[str, tuple[datetime, FileOutcome]], ledger: Any
+) -> None:
+    """Art. 10 signal: an item lower than the cadre's own previous accepted report of the year
+    said (kept in the intake ledger); then this report's completions are kept for the next."""
+    rows: dict[tuple[str, str], TaskRow] = {(t.cadre.cadre_id, t.task_key): t for t in result.tasks}
+    end = result.period.end
+    for cadre_id, (_, report) in chosen.items():
+        previous = ledger.previous_completions(cadre_id, end)
+        for key, (text, cell) in report.item_completions.items():
+            if not below_previous(Fraction(text), previous.get(key)):
+                continue
+            row = rows.get((cadre_id, key.split(".", 1)[0]))
+            if row is not None:
+                row.signals.append(
+                    Signal(COMPLETION_BELOW_PREVIOUS, report.file, FORMS["report"][0], cell, key)
+                )
+        completions = {k: text for k, (text, _) in report.item_completions.items()}
+        ledger.record_completions(cadre_id, result.period.code, end, report.file, completions)
 
 
 def _expected_cadres(

@@ -19,7 +19,8 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,6 +47,15 @@ CREATE TABLE IF NOT EXISTS intake (
     problems    TEXT    NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS intake_identity ON intake (form, cadre_id, period);
+CREATE TABLE IF NOT EXISTS completions (
+    cadre_id    TEXT    NOT NULL,
+    period      TEXT    NOT NULL,
+    period_end  TEXT    NOT NULL,
+    item_key    TEXT    NOT NULL,
+    completion  TEXT    NOT NULL,
+    file        TEXT    NOT NULL,
+    PRIMARY KEY (cadre_id, period, item_key)
+);
 CREATE INDEX IF NOT EXISTS intake_sha256 ON intake (sha256);
 """
 
@@ -236,6 +246,39 @@ class Ledger:
             )
         self._db.commit()  # the batch is one transaction: one disk sync, not one per file
         return [statuses[i] for i in range(len(items))]
+
+    def record_completions(
+        self, cadre_id: str, period: str, period_end: date, file: str, completions: dict[str, str]
+    ) -> None:
+        """The item completions (exact fractions' texts) of a cadre's accepted report of a
+        period, replacing those recorded before for that period."""
+        self._db.execute(
+            "DELETE FROM completions WHERE cadre_id = ? AND period = ?", (cadre_id, period)
+        )
+        self._db.executemany(
+            "INSERT INTO completions VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (cadre_id, period, period_end.isoformat(), k, v, file)
+                for k, v in completions.items()
+            ],
+        )
+        self._db.commit()
+
+    def previous_completions(self, cadre_id: str, period_end: date) -> dict[str, Fraction]:
+        """Item key -> completion in the cadre's latest accepted report of the same year that ends
+        before ``period_end`` (empty when there is none)."""
+        row = self._db.execute(
+            "SELECT period FROM completions WHERE cadre_id = ? AND period_end < ? "
+            "AND substr(period_end, 1, 4) = ? ORDER BY period_end DESC LIMIT 1",
+            (cadre_id, period_end.isoformat(), f"{period_end.year:04d}"),
+        ).fetchone()
+        if row is None:
+            return {}
+        found = self._db.execute(
+            "SELECT item_key, completion FROM completions WHERE cadre_id = ? AND period = ?",
+            (cadre_id, row[0]),
+        ).fetchall()
+        return {k: Fraction(v) for k, v in found}
 
     # -- reading -----------------------------------------------------------------------------
 
