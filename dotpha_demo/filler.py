@@ -178,13 +178,16 @@ def fill_report(source: Path, target: Path, rng: random.Random, scenario: str = 
             done = rng.choice((0.2, 0.3, 0.5))
         else:
             done = rng.choice((1.0, 1.0, 1.0, 1.0, 0.9, 0.8))
+        before = sheet.cell(r, col["completion"]).value  # pre-filled from the previous report
+        if isinstance(before, (int, float)) and not isinstance(before, bool):
+            done = max(done, before)  # a report is cumulative: a cadre does not go back
         sheet.cell(r, col["completion"]).value = done
         if done:
             product = "=1+1 (biên bản số 12)" if scenario == "formula_text" else "Đã hoàn thành"
             cell = sheet.cell(r, col["actual_product"])
             cell.value = product
             cell.data_type = "s"
-        if scenario == "force_majeure" and due and not fm_done:
+        if scenario == "force_majeure" and due and not fm_done and not before:
             sheet.cell(r, col["completion"]).value = 0
             sheet.cell(r, col["force_majeure"]).value = "x"
             sheet.cell(r, col["fm_reason"]).value = "Bão số 3 gây ngập úng, phải dừng thi công"
