@@ -231,6 +231,15 @@ def json_exact(value: Fraction | None) -> str | None:
     return None if value is None else str(Fraction(value))
 
 
+def json_figures(**figures: Fraction | None) -> dict[str, float | str | None]:
+    """Each figure as the JSON outputs give it: ``name`` rounded, ``name_exact`` exact."""
+    out: dict[str, float | str | None] = {}
+    for name, value in figures.items():
+        out[name] = json_percent(value)
+        out[f"{name}_exact"] = json_exact(value)
+    return out
+
+
 def exact_of_json(text: str | None) -> Fraction | None:
     """The exact value of a JSON output's ``*_exact`` field (``json_exact`` reversed)."""
     return None if text is None else Fraction(text)

@@ -12,7 +12,7 @@ from typing import Any
 
 from dotpha_xl.domain.decisions import GROUNDS, SIGNALS
 from dotpha_xl.domain.ratings import LEVELS
-from dotpha_xl.kernel.text import json_exact, json_percent
+from dotpha_xl.kernel.text import json_figures
 from dotpha_xl.records.consolidation import Signal
 
 TOTAL = "TOTAL"
@@ -40,10 +40,10 @@ class BodyCounts:
     average_completion_year: Fraction | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["average_completion_year"] = json_percent(self.average_completion_year)
-        out["average_completion_year_exact"] = json_exact(self.average_completion_year)
-        return out
+        return {
+            **asdict(self),
+            **json_figures(average_completion_year=self.average_completion_year),
+        }
 
 
 @dataclass
@@ -84,10 +84,7 @@ class Case:
             "body": self.body,
             "task_key": self.task_key,
             "title": self.title,
-            "completion": json_percent(self.completion),
-            "completion_exact": json_exact(self.completion),
-            "completion_raw": json_percent(self.completion_raw),
-            "completion_raw_exact": json_exact(self.completion_raw),
+            **json_figures(completion=self.completion, completion_raw=self.completion_raw),
             "rating": self.rating,
             "rating_raw": self.rating_raw,
             "force_majeure_items": list(self.force_majeure_items),
@@ -135,11 +132,12 @@ class Conclusion:
             "title": self.title,
             "left_on": self.left_on.isoformat(),
         }
-        for name in ("completion", "expected", "attainment"):
-            value = getattr(self, name)
-            out[name] = json_percent(value)
-            out[f"{name}_exact"] = json_exact(value)
-        return out
+        return {
+            **out,
+            **json_figures(
+                completion=self.completion, expected=self.expected, attainment=self.attainment
+            ),
+        }
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dotpha_xl.domain.evaluate import TaskResult
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.problems import Problem
-from dotpha_xl.kernel.text import exact_of_json, json_exact, json_percent
+from dotpha_xl.kernel.text import exact_of_json, json_figures
 from dotpha_xl.records.consolidation import (
     FLAG_LATE,
     Consolidation,
@@ -52,11 +52,7 @@ FIGURES = (
 
 def task_json(row: TaskRow) -> dict[str, Any]:
     r = row.result
-    figures: dict[str, Any] = {}
-    for name in FIGURES:
-        value = getattr(r, name)
-        figures[name] = json_percent(value)
-        figures[f"{name}_exact"] = json_exact(value)
+    figures = json_figures(**{name: getattr(r, name) for name in FIGURES})
     return {
         "cadre_id": row.cadre.cadre_id,
         "full_name": row.cadre.full_name,
@@ -103,17 +99,12 @@ def tenure_json(t: TenureFigures | None) -> dict[str, Any]:
     if t is None:
         return {}
     if t.inherited:
-        figures = {
-            "completion_at_handover": t.completion_at_handover,
-            "completion_own": t.completion_own,
-        }
+        figures = json_figures(
+            completion_at_handover=t.completion_at_handover, completion_own=t.completion_own
+        )
     else:
-        figures = {"attainment": t.attainment}
-    out: dict[str, Any] = {"handover_on": t.handover_on.isoformat()}
-    for name, value in figures.items():
-        out[name] = json_percent(value)
-        out[f"{name}_exact"] = json_exact(value)
-    return out
+        figures = json_figures(attainment=t.attainment)
+    return {"handover_on": t.handover_on.isoformat(), **figures}
 
 
 def missing_json(m: Missing) -> dict[str, Any]:

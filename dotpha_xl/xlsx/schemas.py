@@ -34,20 +34,30 @@ def _in_percent_range(value: object) -> bool:
     return value is None or (isinstance(value, Fraction) and 0 <= value <= 100)
 
 
-class PlanRowsSchema(pa.DataFrameModel):
-    """One row per keyed row of a plan sheet."""
+class _KeyedRowsSchema(pa.DataFrameModel):
+    """What every form's rows have: where they come from, and a key that follows the grammar."""
 
     file: str
     sheet: str
     key: str
-    level: str = pa.Field(isin=list(LEVELS))
-    content: str
-    product: str
-    weight: object = pa.Field(nullable=True)
 
     @pa.check("key", name="unknown_key", element_wise=True)
     def key_follows_grammar(cls, value: object) -> bool:
         return is_key(value)
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+class PlanRowsSchema(_KeyedRowsSchema):
+    """One row per keyed row of a plan sheet."""
+
+    # a row whose key does not parse has no level; the key's own check reports it
+    level: str = pa.Field(isin=[*LEVELS, ""])
+    content: str
+    product: str
+    weight: object = pa.Field(nullable=True)
 
     @pa.check("weight", name="weight_out_of_range", element_wise=True)
     def weight_in_range(cls, value: object) -> bool:
@@ -58,30 +68,15 @@ class PlanRowsSchema(pa.DataFrameModel):
         weighted = df["weight"].map(lambda w: w is not None and w > 0)
         return ~((df["level"] == "item") & weighted & (df["content"].str.strip() == ""))
 
-    class Config:
-        strict = False
-        coerce = False
 
-
-class ReportRowsSchema(pa.DataFrameModel):
+class ReportRowsSchema(_KeyedRowsSchema):
     """One row per item row of a report sheet."""
 
-    file: str
-    sheet: str
-    key: str
     completion: object = pa.Field(nullable=True)
-
-    @pa.check("key", name="unknown_key", element_wise=True)
-    def key_follows_grammar(cls, value: object) -> bool:
-        return is_key(value)
 
     @pa.check("completion", name="completion_out_of_range", element_wise=True)
     def completion_in_range(cls, value: object) -> bool:
         return _in_percent_range(value)
-
-    class Config:
-        strict = False
-        coerce = False
 
 
 #: The cell column each check points at (a dataframe-wide check names one column).
