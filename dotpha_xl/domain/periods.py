@@ -9,6 +9,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dotpha_xl.kernel.errors import InputError
 
@@ -58,6 +59,7 @@ class ReportPeriod:
         return f"Đột xuất ngày {self.end:%d/%m/%Y}"
 
 
+@lru_cache(maxsize=256)
 def parse_period(text: str) -> ReportPeriod:
     """Read a period code; ``ValueError`` (Vietnamese message) for anything else."""
     shape = "2027-Q1 … 2027-Q4, 2027-H1, 2027-H2, 2027 hoặc ngày 2027-05-10"
