@@ -134,7 +134,20 @@ class TaskRow(TaskOutcome):
             completion_year=r.completion_year,
             expected_to_date=r.expected_to_date,
             handed_over=self.handed_over,
+            completion_rated=self.completion_rated,
         )
+
+    @property
+    def completion_rated(self) -> Fraction | None:
+        """The exact figure the task's rating was computed from: a successor's own part
+        (Art. 2.4), the whole period's (a period task's final year, or completed early), else
+        the year's."""
+        r = self.result
+        if r.rating is None:
+            return None
+        if self.tenure is not None and self.tenure.inherited:
+            return self.tenure.completion_own
+        return r.completion_period if r.whole_period else r.completion_year
 
 
 @dataclass
