@@ -18,7 +18,14 @@ from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.problems import WARNING, Problem, problem
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.records.consolidation import Consolidation, Missing, Rejected, Superseded, TaskRow
+from dotpha_xl.records.consolidation import (
+    Consolidation,
+    Missing,
+    Rejected,
+    Superseded,
+    TaskRow,
+    cadre_levels,
+)
 from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.records.people import Cadre
 from dotpha_xl.steps.batch import read_batch
@@ -171,6 +178,7 @@ def consolidate(
     order = {cadre_id: n for n, cadre_id in enumerate(roster.cadres)}
     result.tasks.sort(key=lambda t: (order.get(t.cadre.cadre_id, len(order)), t.task_key))
     result.missing.sort(key=lambda m: order.get(m.cadre.cadre_id, len(order)))
+    result.levels = cadre_levels(result.tasks, settings.thresholds, settings.cadre_level)
     if body is not None:
         return result.for_body(body)
     return result

@@ -19,8 +19,15 @@ from dotpha_xl.domain.decisions import is_rated
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.records.consolidation import Consolidation
-from dotpha_xl.records.ratings import RATINGS_KEY, RATINGS_SHEET, FinalRatings, RatingRow
+from dotpha_xl.records.consolidation import Consolidation, TaskRow, cadre_levels
+from dotpha_xl.records.ratings import (
+    CADRE_ROW,
+    CADRE_ROW_TITLE,
+    RATINGS_KEY,
+    RATINGS_SHEET,
+    FinalRatings,
+    RatingRow,
+)
 from dotpha_xl.store.consolidation_json import load_consolidation
 from dotpha_xl.store.files import body_workbook_pattern
 from dotpha_xl.xlsx.review_reader import Reviewed, read_review
@@ -47,9 +54,12 @@ def body_workbooks(folder: Path, period_code: str) -> list[Path]:
 
 
 def rated_rows(c: Consolidation, settings: Settings) -> list[RatingRow]:
-    """Every task rated in this report (``domain.decisions.is_rated``), body by body."""
+    """Every task rated in this report (``domain.decisions.is_rated``), body by body, each
+    cadre's own level (``CADRE_ID:*``, Art. 7.3 c) after the cadre's last rated task."""
     order = {code: i for i, code in enumerate(settings.bodies)}
-    rows = []
+    rows: list[RatingRow] = []
+    levels = c.levels or cadre_levels(c.tasks, settings.thresholds, settings.cadre_level)
+    last = {t.cadre.cadre_id: t for t in c.tasks if is_rated(t.facts)}
     for t in c.tasks:
         if not is_rated(t.facts):
             continue
@@ -65,8 +75,28 @@ def rated_rows(c: Consolidation, settings: Settings) -> list[RatingRow]:
                 self_rating=t.result.self_rating or "",
             )
         )
+        cadre_id = t.cadre.cadre_id
+        if last[cadre_id] is t and levels.get(cadre_id):
+            rows.append(_cadre_row(c, rows, t, levels[cadre_id]))
     rows.sort(key=lambda r: order.get(r.body, len(order)))  # stable: the consolidation's order
     return rows
+
+
+def _cadre_row(c: Consolidation, rows: list[RatingRow], t: TaskRow, level: str) -> RatingRow:
+    """The cadre's own row: the computed level; as self-level, the level the cadre gave every
+    rated task when they all agree (form 03 has no self-level of the cadre's own)."""
+    cadre_id = t.cadre.cadre_id
+    selves = {r.self_rating for r in rows if r.cadre_id == cadre_id}
+    return RatingRow(
+        cadre_id=cadre_id,
+        task_key=CADRE_ROW,
+        full_name=t.cadre.full_name,
+        position=c.cadres.get(cadre_id, t.cadre).position,
+        body=t.cadre.body,
+        title=CADRE_ROW_TITLE,
+        computed=level,
+        self_rating=selves.pop() if len(selves) == 1 else "",
+    )
 
 
 def _departs(

@@ -81,7 +81,7 @@ def _table(rows: Sequence[RatingRow], settings: Settings, *, final: bool) -> Rev
                 {
                     "stt": n,
                     "full_name": f"{r.full_name}\n{r.cadre_id}" if r.full_name else r.cadre_id,
-                    "task_key": r.task_key,
+                    "task_key": "" if r.is_cadre else r.task_key,
                     "title": r.title,
                     "rating": r.computed,
                     "self_rating": r.self_rating,
