@@ -69,6 +69,13 @@ class FinalRatings:
     period_label: str
     rows: list[RatingRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: What a cadre's record across years reads (Art. 8, ``dotpha record``): the year, everyone
+    #: consolidated (``cadre_id``, ``full_name``, ``position``, ``unit``, ``body``), every task
+    #: of the report with its figures and flags, and the Art. 10 cases of the summary.
+    year: int | None = None
+    people: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    discipline: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def commendation(self) -> list[RatingRow]:
@@ -89,4 +96,9 @@ class FinalRatings:
                 {"cadre_id": r.cadre_id, "task_key": r.task_key} for r in self.commendation
             ],
             "problems": [p.to_dict() for p in self.problems],
+            "year": self.year,
+            "period_label": self.period_label,
+            "people": list(self.people),
+            "tasks": list(self.tasks),
+            "discipline": list(self.discipline),
         }

@@ -19,6 +19,7 @@ from dotpha_xl.domain.decisions import is_rated
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.kernel.text import json_exact, json_percent
 from dotpha_xl.records.consolidation import Consolidation, TaskRow, cadre_levels
 from dotpha_xl.records.ratings import (
     CADRE_ROW,
@@ -184,6 +185,38 @@ def write_ratings(
     return run
 
 
+def _record_facts(out: FinalRatings, c: Consolidation, settings: Settings) -> None:
+    """What a record across years reads besides the ratings (Art. 8): who, every task's figures
+    and flags, and the Art. 10 cases (``steps.summary.summarize``)."""
+    from dotpha_xl.steps.summary import summarize
+
+    out.year = c.period.year
+    out.people = [
+        {"cadre_id": p.cadre_id, "full_name": p.full_name, "position": p.position,
+         "unit": p.unit, "body": p.body}
+        for p in c.cadres.values()
+    ]  # fmt: skip
+    for t in c.tasks:
+        r = t.result
+        figure = t.completion_rated if is_rated(t.facts) else r.completion_year
+        out.tasks.append(
+            {
+                "cadre_id": t.cadre.cadre_id,
+                "task_key": t.task_key,
+                "title": t.title,
+                "section": t.section,
+                "start_year": t.start_year,
+                "end_year": t.end_year,
+                "rated": is_rated(t.facts),
+                "completion": json_percent(figure),
+                "completion_exact": json_exact(figure),
+                "rating": r.rating,
+                "flags": t.flags,
+            }
+        )
+    out.discipline = [case.to_json() for case in summarize(c, settings).discipline]
+
+
 def final_ratings(
     consolidated: Path, summary_file: Path, period_code: str, settings: Settings
 ) -> FinalRatings:
@@ -191,6 +224,7 @@ def final_ratings(
     period = parse_period(period_code)
     out = FinalRatings(period.code, period.label_vi)
     data = load_consolidation(consolidated, period.code)
+    _record_facts(out, data, settings)
     proposals = read_proposals(consolidated, period.code, data, settings)
     out.problems += proposals.problems
     by_key = {r.key: r for r in proposals.rows}
