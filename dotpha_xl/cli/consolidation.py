@@ -303,7 +303,10 @@ def summary(
         proposals_json=proposals_json,
         on=on.date() if on else None,
     )
-    emit_json(json_path, run.summary.to_json())
+    data = run.summary.to_json()
+    if run.exemplary is not None:  # Art. 9.2: the bodies' proposals of exemplary ones
+        data["exemplary"] = [e.to_json() for e in run.exemplary]
+    emit_json(json_path, data)
     render_problems(run.problems)
     click.echo(str(run.file), err=json_to_stdout(json_path))
     sys.exit(1 if any(p.severity == "error" for p in run.problems) else 0)

@@ -76,6 +76,8 @@ class FinalRatings:
     people: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     discipline: list[dict[str, Any]] = field(default_factory=list)
+    #: Art. 9.2: the bodies' proposals of exemplary collectives and individuals, decided.
+    exemplary: list[Any] = field(default_factory=list)  # records.exemplary.Exemplary
 
     @property
     def commendation(self) -> list[RatingRow]:
@@ -101,4 +103,5 @@ class FinalRatings:
             "people": list(self.people),
             "tasks": list(self.tasks),
             "discipline": list(self.discipline),
+            "exemplary": [e.to_json() for e in self.exemplary],
         }

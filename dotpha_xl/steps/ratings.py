@@ -21,6 +21,13 @@ from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import json_exact, json_percent
 from dotpha_xl.records.consolidation import Consolidation, TaskRow, cadre_levels
+from dotpha_xl.records.exemplary import (
+    AGREED,
+    DECISION_SHEET,
+    EXEMPLARY_KEY,
+    EXEMPLARY_SHEET,
+    Exemplary,
+)
 from dotpha_xl.records.ratings import (
     CADRE_ROW,
     CADRE_ROW_TITLE,
@@ -31,6 +38,7 @@ from dotpha_xl.records.ratings import (
 )
 from dotpha_xl.store.consolidation_json import load_consolidation
 from dotpha_xl.store.files import body_workbook_pattern
+from dotpha_xl.xlsx.exemplary_sheets import PROPOSAL_COLUMNS
 from dotpha_xl.xlsx.review_reader import Reviewed, read_review
 
 
@@ -185,6 +193,81 @@ def write_ratings(
     return run
 
 
+def _has_sheet(path: Path, form: str, key: str) -> bool:
+    """Whether the workbook's sealed pre-filled content has ``key`` (an older or unrated
+    workbook has no Art. 9.2 sheet; a damaged one is reported by its other reading)."""
+    from dotpha_xl.xlsx.contract import read_form
+
+    head = read_form(path, form, meta_only=True)
+    return (
+        not has_errors(head.problems)
+        and isinstance(head.prefilled, dict)
+        and key in (head.prefilled)
+    )
+
+
+def read_exemplary(folder: Path, period_code: str) -> tuple[list[Exemplary], list[Problem]]:
+    """Art. 9.2: the collectives and individuals the bodies propose as exemplary, from the
+    "Đề nghị tiêu biểu" sheet of each body workbook in ``folder``; a row partly filled is a
+    problem at its first empty cell."""
+    out: list[Exemplary] = []
+    problems: list[Problem] = []
+    words = {c.key: c.header for c in PROPOSAL_COLUMNS}
+    for path in body_workbooks(folder, period_code):
+        if not _has_sheet(path, "body", EXEMPLARY_KEY):
+            continue
+        found = read_review(
+            path, "body", sheet=EXEMPLARY_SHEET, key=EXEMPLARY_KEY,
+            expected={"period": parse_period(period_code).code},
+        )  # fmt: skip
+        problems += found.problems
+        if has_errors(found.problems):
+            continue
+        body = found.meta.get("body", "")
+        for key, row in found.rows.items():
+            v = {k: row.values.get(k, "").strip() for k in ("kind", "name", "unit", "reason")}
+            if not any(v.values()):
+                continue
+            missing = [k for k in ("kind", "name", "reason") if not v[k]]
+            if missing:
+                problems.append(
+                    problem("exemplary_incomplete", field=", ".join(words[k] for k in missing)).at(
+                        file=found.file, sheet=found.sheet, cell=row.cells.get(missing[0], "")
+                    )
+                )
+                continue
+            out.append(Exemplary(body, key, v["kind"], v["name"], v["unit"], v["reason"]))
+    return out, problems
+
+
+def _exemplary_decisions(summary_file: Path, period: str, out: FinalRatings) -> None:
+    """The Committee's decision on each Art. 9.2 proposal, read back from the summary's
+    "Tiêu biểu" sheet; a refusal without a reason is a problem at its cell."""
+    if not _has_sheet(summary_file, "summary", EXEMPLARY_KEY):
+        return
+    found = read_review(
+        summary_file, "summary", sheet=DECISION_SHEET, key=EXEMPLARY_KEY,
+        expected={"period": period},
+    )  # fmt: skip
+    out.problems += found.problems
+    if has_errors(found.problems):
+        return
+    for key, row in found.rows.items():
+        v = row.values
+        body, _, number = key.partition(":")
+        item = Exemplary(
+            body, number, v.get("kind", ""), v.get("name", ""), v.get("unit", ""),
+            v.get("reason", ""), v.get("decided", ""), v.get("decision_reason", ""),
+        )  # fmt: skip
+        if item.decided != AGREED and not item.decision_reason.strip():
+            out.problems.append(
+                problem("exemplary_decision_without_reason", value=item.name, node=key).at(
+                    file=found.file, sheet=found.sheet, cell=row.cells.get("decided", "")
+                )
+            )
+        out.exemplary.append(item)
+
+
 def _record_facts(out: FinalRatings, c: Consolidation, settings: Settings) -> None:
     """What a record across years reads besides the ratings (Art. 8): who, every task's figures
     and flags, and the Art. 10 cases (``steps.summary.summarize``)."""
@@ -254,4 +337,5 @@ def final_ratings(
         if departs:
             out.problems.append(departs)
         out.rows.append(row)
+    _exemplary_decisions(summary_file, period.code, out)
     return out

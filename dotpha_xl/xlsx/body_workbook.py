@@ -107,8 +107,8 @@ def row_key(cadre_id: str, task_key: str) -> str:
 
 
 CADRE_LEVEL_NOTES: dict[str, str] = {
-    "mean": "tính từ tỷ lệ hoàn thành bình quân các việc được xếp loại (HTXS khi mọi việc HTXS)",
-    "lowest": "mức thấp nhất của các việc được xếp loại",
+    "mean": "bình quân các việc",  # HTXS only when every task is HTXS (R28)
+    "lowest": "mức thấp nhất các việc",
 }
 
 
@@ -328,10 +328,17 @@ def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> byte
     _rejected_sheet(book, fmt, mine)
     _warnings_sheet(book, fmt, mine)
     _chart_sheet(book, fmt, mine)
+    extra: dict[str, Any] = {}
+    if review:
+        # Art. 9.2: the body's proposals of exemplary collectives and individuals
+        from dotpha_xl.records.exemplary import EXEMPLARY_KEY
+        from dotpha_xl.xlsx.exemplary_sheets import write_proposal_sheet
+
+        extra[EXEMPLARY_KEY] = write_proposal_sheet(book, body_name, c.period.label_vi)
     write_meta(
         book,
         {"form": FORM, "form_version": FORMS[FORM][1], "body": body, "period": c.period.code},
-        prefilled={"rows": rows, **({"review": review} if review else {})},
+        prefilled={"rows": rows, **({"review": review} if review else {}), **extra},
     )
     book.close()
     return out.getvalue()
@@ -483,7 +490,7 @@ def _cadre_row(
         "unit": task.cadre.unit,
         "title": CADRE_ROW_TITLE,
         "rating": level,
-        "flags": "Mức của cán bộ: " + CADRE_LEVEL_NOTES.get(reading, reading),
+        "flags": CADRE_LEVEL_NOTES.get(reading, reading),
     }
     sheet.write_string(r, 0, key, fmt["key"])
     locked: dict[str, str] = {}
