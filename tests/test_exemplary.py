@@ -81,6 +81,12 @@ def test_a_collective_proposed_by_a_body_reaches_the_summary(consolidated, tmp_p
     assert [(e["key"], e["kind"], e["decided"]) for e in final["exemplary"]] == [
         ("UBND:P01", "collective", "agreed")
     ]
+    book = openpyxl.load_workbook(tmp_path / "xl.xlsx")
+    assert "Tiêu biểu" in book.sheetnames  # the final ratings workbook lists the decision
+    listed = read_keyed(tmp_path / "xl.xlsx", "Tiêu biểu")
+    assert (listed["UBND:P01"]["name"], listed["UBND:P01"]["decided"]) == (
+        COLLECTIVE["name"], "Đồng ý",
+    )  # fmt: skip
 
 
 def test_a_refusal_needs_a_reason(consolidated, tmp_path):
