@@ -80,7 +80,20 @@ def test_body_summary_reads_back_as_the_json(sample, period, body):
     m = meta(book)
     assert (m["form"], m["form_version"], m["body"], m["period"]) == ("body", "1", body, period)
     columns, rows = contract_rows(book["Tổng hợp"])
-    assert list(rows) == [f"{t['cadre_id']}:{t['task_key']}" for t in data["tasks"]]
+    # the tasks in the JSON's order, each cadre's own level (``CADRE_ID:*``, Art. 7.3 c) after
+    # the cadre's last task, equal to ``cadres[].level`` of the JSON
+    level = {x["cadre_id"]: x["level"] for x in data["cadres"] if x["level"]}
+    expected = []
+    for i, t in enumerate(data["tasks"]):
+        expected.append(f"{t['cadre_id']}:{t['task_key']}")
+        following = data["tasks"][i + 1]["cadre_id"] if i + 1 < len(data["tasks"]) else None
+        if t["cadre_id"] in level and following != t["cadre_id"]:
+            expected.append(f"{t['cadre_id']}:*")
+    assert list(rows) == expected
+    for cadre_id, value in level.items():
+        assert rows[f"{cadre_id}:*"][columns["rating"]] == value
+    if period == "2027":
+        assert level  # the annual report rates, and so gives levels
     words = {v: k for k, v in FLAG_WORDS.items()}
     for t in data["tasks"]:
         row = rows[f"{t['cadre_id']}:{t['task_key']}"]
@@ -112,7 +125,8 @@ def test_body_summary_reads_back_as_the_json(sample, period, body):
             if "completed_early" in t["flags"]
         }
         assert early  # the sample has cadres who finished everything by June
-        assert all(bool(rows[k][columns["rating"]]) == (k in early) for k in rows)
+        tasks = [k for k in rows if not k.endswith(":*")]  # a cadre's own row: above
+        assert all(bool(rows[k][columns["rating"]]) == (k in early) for k in tasks)
 
 
 def test_body_workbook_sheets_and_other_lists(sample):

@@ -303,7 +303,10 @@ def summary(
         proposals_json=proposals_json,
         on=on.date() if on else None,
     )
-    emit_json(json_path, run.summary.to_json())
+    data = run.summary.to_json()
+    if run.exemplary is not None:  # Art. 9.2: the bodies' proposals of exemplary ones
+        data["exemplary"] = [e.to_json() for e in run.exemplary]
+    emit_json(json_path, data)
     render_problems(run.problems)
     click.echo(str(run.file), err=json_to_stdout(json_path))
     sys.exit(1 if any(p.severity == "error" for p in run.problems) else 0)
@@ -339,13 +342,38 @@ def ratings(
     render_problems(r.problems)
     if run.file is not None:
         click.echo(str(run.file), err=json_to_stdout(json_path))
-    changed = sum(1 for x in r.rows if x.decided != x.computed)
+    tasks = [x for x in r.rows if not x.is_cadre]
+    changed = sum(1 for x in tasks if x.decided != x.computed)
     click.echo(
-        f"Kỳ {r.period}: {len(r.rows)} việc xếp loại; {changed} việc có mức quyết định khác mức "
-        f"tính toán; {len(r.commendation)} việc đề nghị khen thưởng; {len(r.problems)} vấn đề.",
+        f"Kỳ {r.period}: {len(tasks)} việc xếp loại; {changed} việc có mức quyết định khác mức "
+        f"tính toán; {len(r.commendation)} việc đề nghị khen thưởng; {len(r.cadres)} cán bộ có "
+        f"mức xếp loại của cán bộ; {len(r.problems)} vấn đề.",
         err=True,
     )
     sys.exit(1 if any(p.severity == "error" for p in r.problems) else 0)
+
+
+@click.command()
+@click.option("--ratings", "ratings_files", required=True, multiple=True, type=INPUT_FILE,
+              help="Tệp JSON kết quả xếp loại của từng năm (dotpha ratings --json); "
+                   "nhắc lại --ratings cho mỗi năm.")  # fmt: skip
+@click.option("--out", type=OUTPUT_DIR, required=True, help="Thư mục ghi hồ sơ.")
+@click.option("--cadre", default=None, help="Chỉ ghi hồ sơ của cán bộ có mã này.")
+@pass_context
+def record(obj: Context, ratings_files: tuple[Path, ...], out: Path, cadre: str | None) -> None:
+    """Hồ sơ kết quả qua các năm (Điều 8): mỗi cán bộ một tệp (các việc từng năm, tỷ lệ, mức
+    quyết định của việc và của cán bộ, ghi chú, khen thưởng, trường hợp Điều 10) và một bảng
+    tổng hợp mọi cán bộ theo năm.
+
+    Example: dotpha record --ratings xep_loai_2027.json --ratings xep_loai_2028.json
+    --out ho_so/
+    """
+    from dotpha_xl.steps.record import write_records
+
+    written = write_records(list(ratings_files), out, obj.settings, cadre)
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"Đã ghi {len(written)} tệp hồ sơ vào {out}.", err=True)
 
 
 COMMANDS = (
@@ -353,4 +381,5 @@ COMMANDS = (
     validate,
     summary,
     ratings,
+    record,
 )

@@ -8,12 +8,14 @@ described to them by :class:`TaskFacts`, built from a task's exact result.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
 from dotpha_xl.domain.periods import ReportPeriod
-from dotpha_xl.domain.ratings import HTXS
+from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, HTT, HTXS, LEVELS, rate
+from dotpha_xl.kernel.settings import CADRE_LEVEL_MEAN, CADRE_LEVEL_READINGS, RatingThresholds
 
 HUNDRED = Fraction(100)
 ZERO = Fraction(0)
@@ -64,6 +66,9 @@ class TaskFacts:
     completion_year: Fraction | None  # adjusted: force-majeure items left out
     expected_to_date: Fraction | None
     handed_over: bool = False  # the row of a cadre who left (Art. 2.4): a conclusion
+    #: The exact completion the rating was computed from (the year's, the whole period's, or a
+    #: successor's own part), when the task is rated.
+    completion_rated: Fraction | None = None
 
 
 def rated_early(period: ReportPeriod, done: Fraction | None) -> bool:
@@ -145,3 +150,36 @@ def item_signals(
     if completion is not None and completion >= HUNDRED and not actual_product.strip():
         out.append(DONE_WITHOUT_PRODUCT)
     return out
+
+
+# --- Art. 7.3 c: one level per cadre ----------------------------------------------------------
+
+
+def cadre_level(
+    completions: Sequence[Fraction],
+    thresholds: RatingThresholds = DEFAULT_THRESHOLDS,
+    reading: str = CADRE_LEVEL_MEAN,
+) -> str | None:
+    """The cadre's own level (Art. 7.3 c, reading R28) from the exact completions of the tasks
+    rated in the report, each task counting equally; ``None`` when no task is rated.
+
+    ``mean``: the level of the exact mean, but HTXS only when every task is HTXS (a shortfall on
+    one task is never made up by another); ``lowest``: the lowest of the tasks' levels.
+    """
+    if reading not in CADRE_LEVEL_READINGS:
+        raise ValueError(f"unknown cadre level reading {reading!r}")
+    if not completions:
+        return None
+    levels = [rate(c, thresholds) for c in completions]
+    lowest = min(levels, key=LEVELS.index)
+    if reading != CADRE_LEVEL_MEAN:
+        return lowest
+    level = rate(sum(completions, ZERO) / len(completions), thresholds)
+    if level == HTXS and lowest != HTXS:
+        return HTT
+    return level
+
+
+def rated_completions(facts: Iterable[TaskFacts]) -> list[Fraction]:
+    """The exact completions of the tasks rated in this report (``is_rated``), in order."""
+    return [f.completion_rated for f in facts if is_rated(f) and f.completion_rated is not None]

@@ -351,6 +351,18 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "{node}: mức đề xuất hiện ghi {value}, khác mức {expected} trong bảng trình Ban Thường vụ.",
         "Bảng tổng hợp trình Ban Thường vụ được lập trước khi cơ quan sửa; lập lại bảng tổng hợp.",
     ),
+    # --- Art. 9.2: collectives and individuals proposed as exemplary ---
+    "exemplary_incomplete": (
+        ERROR,
+        "Đề nghị tiêu biểu chưa đủ: thiếu {field}.",
+        "Ghi đủ loại (tập thể hoặc cá nhân), tên và thành tích tiêu biểu, lý do đề nghị; hoặc "
+        "xoá nội dung cả dòng.",
+    ),
+    "exemplary_decision_without_reason": (
+        ERROR,
+        "Đề nghị tiêu biểu {value}: Ban Thường vụ không đồng ý nhưng chưa ghi lý do.",
+        "Ghi lý do vào cột lý do của dòng này, hoặc chọn lại Đồng ý.",
+    ),
     # --- nothing a cadre writes is lost (issue 15) ---
     "internal_error": (
         ERROR,

@@ -32,6 +32,12 @@ STRICTLY_BEFORE = "strictly_before"
 DEADLINE_READINGS: tuple[str, ...] = (ON_OR_BEFORE, STRICTLY_BEFORE)
 
 #: The dated steps of ``[deadlines]`` (each a ``{ date = "dd/mm", year = offset }`` table).
+#: How the cadre's own level is read from their rated tasks (Art. 7.3 c; ``[ratings] cadre_level``):
+#: the level of the exact mean of the tasks' completions, or the lowest task level.
+CADRE_LEVEL_MEAN = "mean"
+CADRE_LEVEL_LOWEST = "lowest"
+CADRE_LEVEL_READINGS: tuple[str, ...] = (CADRE_LEVEL_MEAN, CADRE_LEVEL_LOWEST)
+
 DATED_DEADLINES: tuple[str, ...] = (
     "registration",
     "proposals",
@@ -129,6 +135,8 @@ class Settings:
     limits: Limits
     #: Reviewing bodies whose workbook prints on A3 (``[print] a3_bodies``); others on A4.
     a3_bodies: tuple[str, ...] = ()
+    #: How the cadre's own level is read (``[ratings] cadre_level``, Art. 7.3 c).
+    cadre_level: str = CADRE_LEVEL_MEAN
 
 
 # --------------------------------------------------------------------------- schema
@@ -256,7 +264,12 @@ _SCHEMA: dict[str, Any] = {
         "new_plan_months": _Leaf(_integer, _between(1, 12)),
         "consolidating_body": _Leaf(_text, _non_empty),
     },
-    "ratings": {"HTXS": _PERCENT, "HTT": _PERCENT, "HT": _PERCENT},
+    "ratings": {
+        "HTXS": _PERCENT,
+        "HTT": _PERCENT,
+        "HT": _PERCENT,
+        "cadre_level": _Leaf(_text, _one_of(CADRE_LEVEL_READINGS)),
+    },
     "bodies": _Tables({"code": _Leaf(_text, _non_empty), "name": _Leaf(_text, _non_empty)}),
     "deadlines": {name: _DATED for name in DATED_DEADLINES}
     | {"quarterly_report_day": _REPORT_DAY, "period_report_day": _REPORT_DAY},
@@ -384,6 +397,7 @@ def _build(tree: dict[str, Any], file: str) -> Settings:
         document=DocumentSettings(**tree["document"]),
         limits=Limits(**tree["limits"]),
         a3_bodies=a3_bodies,
+        cadre_level=ratings["cadre_level"],
     )
 
 

@@ -5,12 +5,13 @@ I/O: ``dotpha_xl.store.consolidation_json`` writes and reads them as JSON, the w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from dotpha_xl.domain.decisions import TaskFacts, carries_over
+from dotpha_xl.domain.decisions import TaskFacts, cadre_level, carries_over, rated_completions
 from dotpha_xl.domain.evaluate import TaskResult
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.kernel.problems import Problem
@@ -134,7 +135,20 @@ class TaskRow(TaskOutcome):
             completion_year=r.completion_year,
             expected_to_date=r.expected_to_date,
             handed_over=self.handed_over,
+            completion_rated=self.completion_rated,
         )
+
+    @property
+    def completion_rated(self) -> Fraction | None:
+        """The exact figure the task's rating was computed from: a successor's own part
+        (Art. 2.4), the whole period's (a period task's final year, or completed early), else
+        the year's."""
+        r = self.result
+        if r.rating is None:
+            return None
+        if self.tenure is not None and self.tenure.inherited:
+            return self.tenure.completion_own
+        return r.completion_period if r.whole_period else r.completion_year
 
 
 @dataclass
@@ -178,6 +192,9 @@ class Consolidation:
     #: Keeps the file of the tasks' stored item rows while the consolidation is alive; it stays
     #: with this process (a copy sent elsewhere reads the rows through each task's StoredItems).
     item_store: Any = field(default=None, repr=False, compare=False)  # a store.item_store.ItemStore
+    #: Cadre id -> the cadre's own computed level (Art. 7.3 c, R28), for the cadres with a task
+    #: rated in this report (:func:`cadre_levels`).
+    levels: dict[str, str] = field(default_factory=dict)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "item_store": None}
@@ -197,6 +214,7 @@ class Consolidation:
             narratives={k: v for k, v in self.narratives.items() if self._body_of(k) == body},
             tracebacks=dict(self.tracebacks),
             item_store=self.item_store,
+            levels={k: v for k, v in self.levels.items() if self._body_of(k) == body},
         )
 
     def carried_over(self) -> list[TaskRow]:
@@ -211,6 +229,20 @@ class Consolidation:
     def _body_of(self, cadre_id: str) -> str | None:
         cadre = self.cadres.get(cadre_id)
         return cadre.body if cadre else None
+
+
+def cadre_levels(tasks: Iterable[TaskRow], thresholds: Any, reading: str) -> dict[str, str]:
+    """Each cadre's own level (``domain.decisions.cadre_level``) from their tasks rated in the
+    report, in the tasks' order; cadres without a rated task have none."""
+    facts: dict[str, list[TaskFacts]] = {}
+    for t in tasks:
+        facts.setdefault(t.cadre.cadre_id, []).append(t.facts)
+    out = {}
+    for cadre_id, rows in facts.items():
+        level = cadre_level(rated_completions(rows), thresholds, reading)
+        if level is not None:
+            out[cadre_id] = level
+    return out
 
 
 def tenure_note(row: TaskRow) -> str:

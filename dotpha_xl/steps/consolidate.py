@@ -27,6 +27,7 @@ from dotpha_xl.records.consolidation import (
     Signal,
     Superseded,
     TaskRow,
+    cadre_levels,
 )
 from dotpha_xl.records.outcomes import FileOutcome
 from dotpha_xl.records.people import Cadre
@@ -183,6 +184,7 @@ def consolidate(
     order = {cadre_id: n for n, cadre_id in enumerate(roster.cadres)}
     result.tasks.sort(key=lambda t: (order.get(t.cadre.cadre_id, len(order)), t.task_key))
     result.missing.sort(key=lambda m: order.get(m.cadre.cadre_id, len(order)))
+    result.levels = cadre_levels(result.tasks, settings.thresholds, settings.cadre_level)
     if body is not None:
         return result.for_body(body)
     return result

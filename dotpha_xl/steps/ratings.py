@@ -19,10 +19,26 @@ from dotpha_xl.domain.decisions import is_rated
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.records.consolidation import Consolidation
-from dotpha_xl.records.ratings import RATINGS_KEY, RATINGS_SHEET, FinalRatings, RatingRow
+from dotpha_xl.kernel.text import json_exact, json_percent
+from dotpha_xl.records.consolidation import Consolidation, TaskRow, cadre_levels
+from dotpha_xl.records.exemplary import (
+    AGREED,
+    DECISION_SHEET,
+    EXEMPLARY_KEY,
+    EXEMPLARY_SHEET,
+    Exemplary,
+)
+from dotpha_xl.records.ratings import (
+    CADRE_ROW,
+    CADRE_ROW_TITLE,
+    RATINGS_KEY,
+    RATINGS_SHEET,
+    FinalRatings,
+    RatingRow,
+)
 from dotpha_xl.store.consolidation_json import load_consolidation
 from dotpha_xl.store.files import body_workbook_pattern
+from dotpha_xl.xlsx.exemplary_sheets import PROPOSAL_COLUMNS
 from dotpha_xl.xlsx.review_reader import Reviewed, read_review
 
 
@@ -47,9 +63,12 @@ def body_workbooks(folder: Path, period_code: str) -> list[Path]:
 
 
 def rated_rows(c: Consolidation, settings: Settings) -> list[RatingRow]:
-    """Every task rated in this report (``domain.decisions.is_rated``), body by body."""
+    """Every task rated in this report (``domain.decisions.is_rated``), body by body, each
+    cadre's own level (``CADRE_ID:*``, Art. 7.3 c) after the cadre's last rated task."""
     order = {code: i for i, code in enumerate(settings.bodies)}
-    rows = []
+    rows: list[RatingRow] = []
+    levels = c.levels or cadre_levels(c.tasks, settings.thresholds, settings.cadre_level)
+    last = {t.cadre.cadre_id: t for t in c.tasks if is_rated(t.facts)}
     for t in c.tasks:
         if not is_rated(t.facts):
             continue
@@ -65,8 +84,28 @@ def rated_rows(c: Consolidation, settings: Settings) -> list[RatingRow]:
                 self_rating=t.result.self_rating or "",
             )
         )
+        cadre_id = t.cadre.cadre_id
+        if last[cadre_id] is t and levels.get(cadre_id):
+            rows.append(_cadre_row(c, rows, t, levels[cadre_id]))
     rows.sort(key=lambda r: order.get(r.body, len(order)))  # stable: the consolidation's order
     return rows
+
+
+def _cadre_row(c: Consolidation, rows: list[RatingRow], t: TaskRow, level: str) -> RatingRow:
+    """The cadre's own row: the computed level; as self-level, the level the cadre gave every
+    rated task when they all agree (form 03 has no self-level of the cadre's own)."""
+    cadre_id = t.cadre.cadre_id
+    selves = {r.self_rating for r in rows if r.cadre_id == cadre_id}
+    return RatingRow(
+        cadre_id=cadre_id,
+        task_key=CADRE_ROW,
+        full_name=t.cadre.full_name,
+        position=c.cadres.get(cadre_id, t.cadre).position,
+        body=t.cadre.body,
+        title=CADRE_ROW_TITLE,
+        computed=level,
+        self_rating=selves.pop() if len(selves) == 1 else "",
+    )
 
 
 def _departs(
@@ -154,6 +193,113 @@ def write_ratings(
     return run
 
 
+def _has_sheet(path: Path, form: str, key: str) -> bool:
+    """Whether the workbook's sealed pre-filled content has ``key`` (an older or unrated
+    workbook has no Art. 9.2 sheet; a damaged one is reported by its other reading)."""
+    from dotpha_xl.xlsx.contract import read_form
+
+    head = read_form(path, form, meta_only=True)
+    return (
+        not has_errors(head.problems)
+        and isinstance(head.prefilled, dict)
+        and key in (head.prefilled)
+    )
+
+
+def read_exemplary(folder: Path, period_code: str) -> tuple[list[Exemplary], list[Problem]]:
+    """Art. 9.2: the collectives and individuals the bodies propose as exemplary, from the
+    "Đề nghị tiêu biểu" sheet of each body workbook in ``folder``; a row partly filled is a
+    problem at its first empty cell."""
+    out: list[Exemplary] = []
+    problems: list[Problem] = []
+    words = {c.key: c.header for c in PROPOSAL_COLUMNS}
+    for path in body_workbooks(folder, period_code):
+        if not _has_sheet(path, "body", EXEMPLARY_KEY):
+            continue
+        found = read_review(
+            path, "body", sheet=EXEMPLARY_SHEET, key=EXEMPLARY_KEY,
+            expected={"period": parse_period(period_code).code},
+        )  # fmt: skip
+        problems += found.problems
+        if has_errors(found.problems):
+            continue
+        body = found.meta.get("body", "")
+        for key, row in found.rows.items():
+            v = {k: row.values.get(k, "").strip() for k in ("kind", "name", "unit", "reason")}
+            if not any(v.values()):
+                continue
+            missing = [k for k in ("kind", "name", "reason") if not v[k]]
+            if missing:
+                problems.append(
+                    problem("exemplary_incomplete", field=", ".join(words[k] for k in missing)).at(
+                        file=found.file, sheet=found.sheet, cell=row.cells.get(missing[0], "")
+                    )
+                )
+                continue
+            out.append(Exemplary(body, key, v["kind"], v["name"], v["unit"], v["reason"]))
+    return out, problems
+
+
+def _exemplary_decisions(summary_file: Path, period: str, out: FinalRatings) -> None:
+    """The Committee's decision on each Art. 9.2 proposal, read back from the summary's
+    "Tiêu biểu" sheet; a refusal without a reason is a problem at its cell."""
+    if not _has_sheet(summary_file, "summary", EXEMPLARY_KEY):
+        return
+    found = read_review(
+        summary_file, "summary", sheet=DECISION_SHEET, key=EXEMPLARY_KEY,
+        expected={"period": period},
+    )  # fmt: skip
+    out.problems += found.problems
+    if has_errors(found.problems):
+        return
+    for key, row in found.rows.items():
+        v = row.values
+        body, _, number = key.partition(":")
+        item = Exemplary(
+            body, number, v.get("kind", ""), v.get("name", ""), v.get("unit", ""),
+            v.get("reason", ""), v.get("decided", ""), v.get("decision_reason", ""),
+        )  # fmt: skip
+        if item.decided != AGREED and not item.decision_reason.strip():
+            out.problems.append(
+                problem("exemplary_decision_without_reason", value=item.name, node=key).at(
+                    file=found.file, sheet=found.sheet, cell=row.cells.get("decided", "")
+                )
+            )
+        out.exemplary.append(item)
+
+
+def _record_facts(out: FinalRatings, c: Consolidation, settings: Settings) -> None:
+    """What a record across years reads besides the ratings (Art. 8): who, every task's figures
+    and flags, and the Art. 10 cases (``steps.summary.summarize``)."""
+    from dotpha_xl.steps.summary import summarize
+
+    out.year = c.period.year
+    out.people = [
+        {"cadre_id": p.cadre_id, "full_name": p.full_name, "position": p.position,
+         "unit": p.unit, "body": p.body}
+        for p in c.cadres.values()
+    ]  # fmt: skip
+    for t in c.tasks:
+        r = t.result
+        figure = t.completion_rated if is_rated(t.facts) else r.completion_year
+        out.tasks.append(
+            {
+                "cadre_id": t.cadre.cadre_id,
+                "task_key": t.task_key,
+                "title": t.title,
+                "section": t.section,
+                "start_year": t.start_year,
+                "end_year": t.end_year,
+                "rated": is_rated(t.facts),
+                "completion": json_percent(figure),
+                "completion_exact": json_exact(figure),
+                "rating": r.rating,
+                "flags": t.flags,
+            }
+        )
+    out.discipline = [case.to_json() for case in summarize(c, settings).discipline]
+
+
 def final_ratings(
     consolidated: Path, summary_file: Path, period_code: str, settings: Settings
 ) -> FinalRatings:
@@ -161,6 +307,7 @@ def final_ratings(
     period = parse_period(period_code)
     out = FinalRatings(period.code, period.label_vi)
     data = load_consolidation(consolidated, period.code)
+    _record_facts(out, data, settings)
     proposals = read_proposals(consolidated, period.code, data, settings)
     out.problems += proposals.problems
     by_key = {r.key: r for r in proposals.rows}
@@ -190,4 +337,5 @@ def final_ratings(
         if departs:
             out.problems.append(departs)
         out.rows.append(row)
+    _exemplary_decisions(summary_file, period.code, out)
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from dotpha_xl.domain.decisions import is_rated
 from dotpha_xl.kernel.errors import InputError
@@ -13,7 +14,7 @@ from dotpha_xl.kernel.problems import Problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.records.summary import Summary
 from dotpha_xl.steps.consolidate import consolidate
-from dotpha_xl.steps.ratings import rated_rows, read_proposals
+from dotpha_xl.steps.ratings import rated_rows, read_exemplary, read_proposals
 from dotpha_xl.steps.summary import summarize
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.store.consolidation_json import load_consolidation
@@ -29,6 +30,9 @@ class SummaryRun:
     summary: Summary
     file: Path
     problems: list[Problem] = field(default_factory=list)  # of the body workbooks read back
+    #: Art. 9.2: the collectives and individuals the bodies propose (records.exemplary), or None
+    #: when the period has no such proposals (no rating, or no body workbooks).
+    exemplary: list[Any] | None = None
 
 
 def write_summary(
@@ -62,19 +66,23 @@ def write_summary(
         raise SummaryInputMissing("Cần --consolidated, hoặc đủ --roster, --plans và --reports.")
     registered = registered_cadres(data.period.year, settings, registrations, proposals_json)
     summary = summarize(data, settings, registered=registered)
-    ratings, problems = None, []
+    ratings, problems, exemplary = None, [], None
     if summary.period_kind == "year" or any(is_rated(t.facts) for t in data.tasks):
         # The decided ratings start from the bodies' proposals when their workbooks are there.
         if consolidated is not None:
             found = read_proposals(consolidated, period_code, data, settings)
             ratings, problems = found.rows, found.problems
+            exemplary, more = read_exemplary(consolidated, period_code)
+            problems += more
         else:
             ratings = rated_rows(data, settings)
             for row in ratings:
                 row.proposed = row.computed
-    workbook = write_summary_workbook(summary, settings, on=on, ratings=ratings)
+    workbook = write_summary_workbook(
+        summary, settings, on=on, ratings=ratings, exemplary=exemplary
+    )
     path = write_bytes_atomic(out, workbook)
-    return SummaryRun(summary, path, problems)
+    return SummaryRun(summary, path, problems, exemplary)
 
 
 def registered_cadres(

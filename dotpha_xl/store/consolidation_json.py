@@ -167,6 +167,8 @@ def _head(c: Consolidation) -> dict[str, Any]:
                 "unit": cadre.unit,
                 "body": cadre.body,
                 "status": cadre.status,
+                # the cadre's own computed level (Art. 7.3 c, R28); null without a rated task
+                "level": c.levels.get(cadre.cadre_id),
             }
             for cadre in c.cadres.values()
         ],
@@ -237,6 +239,7 @@ def from_json(data: dict[str, Any], name: str = "") -> Consolidation:
         return cadres.get(row["cadre_id"]) or _cadre(row)
 
     out = Consolidation(period=period, bodies=dict(data.get("bodies", {})), cadres=cadres)
+    out.levels = {c["cadre_id"]: c["level"] for c in data.get("cadres", []) if c.get("level")}
     out.tasks = [_task(t, cadre_of(t)) for t in data.get("tasks", [])]
     out.missing = [Missing(cadre_of(m), m["reason"]) for m in data.get("missing", [])]
     out.rejected = [

@@ -20,6 +20,7 @@ from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import as_text, percent_cell
 from dotpha_xl.records.consolidation import NARRATIVE_KEYS, Consolidation, TaskRow, tenure_note
+from dotpha_xl.records.ratings import CADRE_ROW, CADRE_ROW_TITLE
 from dotpha_xl.store.item_store import shown_items
 from dotpha_xl.xlsx.contract import FORMS, KEY_MARKER, write_meta
 from dotpha_xl.xlsx.form_layout import Column, fit_row, row_height, write_header
@@ -103,6 +104,16 @@ def flag_words(flags: Sequence[str]) -> str:
 
 def row_key(cadre_id: str, task_key: str) -> str:
     return f"{cadre_id}:{task_key}"
+
+
+CADRE_LEVEL_NOTES: dict[str, str] = {
+    "mean": "bình quân các việc",  # HTXS only when every task is HTXS (R28)
+    "lowest": "mức thấp nhất các việc",
+}
+
+
+def cadre_key(cadre_id: str) -> str:
+    return row_key(cadre_id, CADRE_ROW)
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -307,7 +318,9 @@ def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> byte
     fmt = ReportFormats(book)
     rated = c.period.kind == "year" or any(t.result.rating is not None for t in c.tasks)
     paper = "A3" if body in settings.a3_bodies else "A4"
-    rows, review = _summary_sheet(book, fmt, mine, body_name, rated=rated, paper=paper)
+    rows, review = _summary_sheet(
+        book, fmt, mine, body_name, rated=rated, paper=paper, reading=settings.cadre_level
+    )
     _detail_sheet(book, fmt, mine, paper)
     _missing_sheet(book, fmt, mine)
     _late_sheet(book, fmt, mine)
@@ -315,10 +328,17 @@ def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> byte
     _rejected_sheet(book, fmt, mine)
     _warnings_sheet(book, fmt, mine)
     _chart_sheet(book, fmt, mine)
+    extra: dict[str, Any] = {}
+    if review:
+        # Art. 9.2: the body's proposals of exemplary collectives and individuals
+        from dotpha_xl.records.exemplary import EXEMPLARY_KEY
+        from dotpha_xl.xlsx.exemplary_sheets import write_proposal_sheet
+
+        extra[EXEMPLARY_KEY] = write_proposal_sheet(book, body_name, c.period.label_vi)
     write_meta(
         book,
         {"form": FORM, "form_version": FORMS[FORM][1], "body": body, "period": c.period.code},
-        prefilled={"rows": rows, **({"review": review} if review else {})},
+        prefilled={"rows": rows, **({"review": review} if review else {}), **extra},
     )
     book.close()
     return out.getvalue()
@@ -332,6 +352,7 @@ def _summary_sheet(
     *,
     rated: bool = False,
     paper: str = "A4",
+    reading: str = "mean",
 ) -> tuple[dict[str, list], dict[str, Any] | None]:
     """Write "Tổng hợp"; return the pre-filled rows and, when ``rated``, the review spec that
     seals every locked cell and names the editable proposal columns (xlsx/review.py)."""
@@ -369,6 +390,16 @@ def _summary_sheet(
         if review is not None:
             _proposal_cells(sheet, review, r, len(SUMMARY_COLUMNS), key, locked, task)
         r += 1
+        cadre_id = task.cadre.cadre_id
+        following = c.tasks[n].cadre.cadre_id if n < len(c.tasks) else None
+        level = c.levels.get(cadre_id)
+        if review is not None and level and following != cadre_id:
+            # the cadre's own level after the cadre's last task (Art. 7.3 c, R28)
+            key = cadre_key(cadre_id)
+            prefilled[key] = [CADRE_ROW_TITLE]
+            locked = _cadre_row(sheet, review["formats"], r, key, task, level, reading)
+            _proposal_cells(sheet, review, r, len(SUMMARY_COLUMNS), key, locked, task, level)
+            r += 1
     note = (
         "Tỷ lệ tính lại từ tỷ lệ hoàn thành từng nội dung công việc; hiển thị làm tròn 2 chữ số "
         "thập phân, xếp loại tính trên số chính xác. Xếp loại chỉ có ở báo cáo năm, giai đoạn. "
@@ -426,10 +457,12 @@ def _proposal_cells(
     key: str,
     locked: dict[str, str],
     task: TaskRow,
+    level: str | None = None,
 ) -> None:
-    """The editable proposal cells of one row: the computed rating pre-filled, a dropdown."""
+    """The editable proposal cells of one row: the computed rating pre-filled, a dropdown (on a
+    cadre's own row, ``level``: the cadre's computed level)."""
     rfmt = review["formats"]
-    rating = task.result.rating or ""
+    rating = level if level is not None else (task.result.rating or "")
     sheet.write_string(r, first + 1, rating, rfmt["input_center"])
     sheet.data_validation(
         r, first + 1, r, first + 1,
@@ -443,6 +476,34 @@ def _proposal_cells(
     sheet.write_string(r, first + 2, "", rfmt["input"])
     review["rows"][key] = locked
     review["initial"][key] = {"proposed_rating": rating, "proposal_reason": ""}
+
+
+def _cadre_row(
+    sheet: Any, fmt: Formats, r: int, key: str, task: TaskRow, level: str, reading: str
+) -> dict[str, str]:
+    """The cadre's own row of "Tổng hợp" (``CADRE_ID:*``): the computed level in the rating
+    column, bold on a tint; return its cells as text."""
+    texts = {
+        "cadre_id": task.cadre.cadre_id,
+        "full_name": task.cadre.full_name,
+        "position": task.cadre.position,
+        "unit": task.cadre.unit,
+        "title": CADRE_ROW_TITLE,
+        "rating": level,
+        "flags": CADRE_LEVEL_NOTES.get(reading, reading),
+    }
+    sheet.write_string(r, 0, key, fmt["key"])
+    locked: dict[str, str] = {}
+    wrapped: list[tuple[str, float]] = []
+    for c, column in enumerate(SUMMARY_COLUMNS, start=1):
+        text = texts.get(column.key, "")
+        locked[column.key] = text
+        centred = column.key in ("cadre_id", *RATING_KEYS)
+        write_text(sheet, r, c, text, fmt["cell_marked_center" if centred else "cell_marked"])
+        if not centred:
+            wrapped.append((text, column.width))
+    fit_row(sheet, r, wrapped)
+    return locked
 
 
 def _summary_row(

@@ -81,7 +81,7 @@ def _table(rows: Sequence[RatingRow], settings: Settings, *, final: bool) -> Rev
                 {
                     "stt": n,
                     "full_name": f"{r.full_name}\n{r.cadre_id}" if r.full_name else r.cadre_id,
-                    "task_key": r.task_key,
+                    "task_key": "" if r.is_cadre else r.task_key,
                     "title": r.title,
                     "rating": r.computed,
                     "self_rating": r.self_rating,
@@ -139,6 +139,17 @@ PERSON = (
     ReviewColumn("decided_rating", "Xếp loại quyết định", 11, kind="center"),
 )
 
+EXEMPLARY_COLUMNS = (
+    ReviewColumn("stt", "STT", 5, kind="center"),
+    ReviewColumn("body", "Cơ quan đề nghị", 18),
+    ReviewColumn("kind", "Tập thể / cá nhân", 10, kind="center"),
+    ReviewColumn("name", "Tên tập thể hoặc cá nhân", 22),
+    ReviewColumn("unit", "Cơ quan, đơn vị", 18),
+    ReviewColumn("reason", "Thành tích, lý do đề nghị", 32),
+    ReviewColumn("decided", "Quyết định", 11, kind="center"),
+    ReviewColumn("decision_reason", "Lý do", 18),
+)
+
 PROBLEM_COLUMNS = (
     ReviewColumn("stt", "STT", 5, kind="center"),
     ReviewColumn("file", "Tệp", 30),
@@ -169,6 +180,11 @@ def write_final_ratings(ratings: FinalRatings, settings: Settings) -> bytes:
         )
         for n, r in enumerate(ratings.commendation, start=1)
     ]
+    exemplary = [
+        (e.key, [n, settings.bodies.get(e.body, e.body), e.kind, e.name, e.unit, e.reason,
+                 e.decided, e.decision_reason])
+        for n, e in enumerate(ratings.exemplary, start=1)
+    ]  # fmt: skip
     problems = [
         (
             f"#{n}",
@@ -195,6 +211,14 @@ def write_final_ratings(ratings: FinalRatings, settings: Settings) -> bytes:
                 PERSON,
                 commended,
                 empty="Không có trường hợp nào.",
+            ),
+            ExtraSheet(
+                "Tiêu biểu",
+                "TẬP THỂ, CÁ NHÂN TIÊU BIỂU TRONG THỰC HIỆN QUY ĐỊNH (ĐIỀU 9.2): "
+                "BAN THƯỜNG VỤ QUYẾT ĐỊNH",
+                EXEMPLARY_COLUMNS,
+                exemplary,
+                empty="Không có đề nghị nào.",
             ),
             ExtraSheet(
                 "Vấn đề",

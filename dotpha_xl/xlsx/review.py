@@ -62,6 +62,7 @@ class ReviewTable:
     rows: Sequence[ReviewRow]
     groups: Sequence[tuple[str, str, str]] = ()
     empty: str = "Không có."
+    min_lines: int = 1  # the lowest height of a data row, in lines (room to write in)
 
     @property
     def editable(self) -> list[str]:
@@ -249,7 +250,7 @@ def write_review_sheet(
                     sheet.write_string(r, c, text, fmt[style])
             if column.kind == "text":
                 wrapped.append((text, column.width))
-        fit_row(sheet, r, wrapped)
+        fit_row(sheet, r, wrapped, minimum=table.min_lines)
         locked_rows[data.key] = locked
         initial[data.key] = edit
         r += 1

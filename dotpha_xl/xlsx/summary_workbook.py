@@ -74,10 +74,13 @@ def write_summary_workbook(
     *,
     on: date | None = None,
     ratings: Sequence[RatingRow] | None = None,
+    exemplary: Sequence[Any] | None = None,
 ) -> bytes:
     """The summary workbook; ``on`` is the date printed in the heading (blank when ``None``).
     ``ratings`` (a rated period): the "Xếp loại" review sheet where the decided ratings are
-    recorded (xlsx/ratings_workbook.py), its pre-filled content under ``ratings``."""
+    recorded (xlsx/ratings_workbook.py), its pre-filled content under ``ratings``.  ``exemplary``
+    (``records.exemplary.Exemplary``, Art. 9.2): the "Tiêu biểu" sheet where the Committee decides
+    on the bodies' proposals, under ``exemplary``."""
     out = BytesIO()
     book = new_workbook(out)
     fmt = ReportFormats(book)
@@ -94,6 +97,14 @@ def write_summary_workbook(
 
         label = summary.period_label
         prefilled[RATINGS_KEY] = write_ratings_sheet(book, ratings, settings, label)
+    if exemplary is not None:
+        # Art. 9.2: the bodies' proposals of exemplary collectives and individuals, to decide
+        from dotpha_xl.records.exemplary import EXEMPLARY_KEY
+        from dotpha_xl.xlsx.exemplary_sheets import write_decision_sheet
+
+        prefilled[EXEMPLARY_KEY] = write_decision_sheet(
+            book, exemplary, dict(settings.bodies), summary.period_label
+        )
     write_meta(
         book,
         {"form": FORM, "form_version": FORMS[FORM][1], "period": summary.period},
