@@ -363,3 +363,39 @@ def test_the_demo_sample_gives_the_same_carry_over_in_both(tmp_path):
                              "--out", tmp_path / "c.xlsx", "--json", "-").stdout)  # fmt: skip
     got = {f"{c['cadre_id']}:{c['from_task'].split(':')[1]}" for c in carried["carried"]}
     assert got == keys(summary, "carry_over") and got
+
+
+def test_the_whole_period_report_has_its_own_deadline(tmp_path):
+    """Art. 5.1 d: a period task's part of the annual report of its final year is due on
+    ``period_report_day``; the same report's annual tasks keep the annual report's day."""
+    from datetime import date
+
+    from dotpha_demo.filler import fill_plans, fill_reports
+    from dotpha_xl.domain.calendar import task_report_deadline
+    from dotpha_xl.kernel.settings import default_settings, load_settings
+    from dotpha_xl.steps.consolidate import consolidate
+    from dotpha_xl.steps.generate import generate_plans, generate_reports
+    from tests.test_summary_workbooks import ASSIGNMENTS
+    from tests.test_summary_workbooks import ROSTER as SAMPLE_ROSTER
+
+    toml = tmp_path / "s.toml"
+    toml.write_text("[deadlines]\nperiod_report_day = 10\n", encoding="utf-8")
+    early = load_settings(toml)
+    year = parse_period("2027")
+    assert task_report_deadline(early, year, "B", 2027) == date(2027, 12, 10)
+    assert task_report_deadline(early, year, "B", 2028) == date(2027, 12, 25)
+    assert task_report_deadline(early, year, "A", 2027) == date(2027, 12, 25)
+    assert task_report_deadline(early, parse_period("2027-Q4"), "B", 2027) == date(2027, 12, 25)
+
+    s = default_settings()
+    generate_plans(SAMPLE_ROSTER, ASSIGNMENTS, 2027, tmp_path / "gen", s)
+    fill_plans(tmp_path / "gen", tmp_path / "plans")
+    generate_reports(tmp_path / "plans", "2027", tmp_path / "rgen", s)
+    fill_reports(tmp_path / "rgen", tmp_path / "reports")
+
+    def cb104(settings):
+        c = consolidate(SAMPLE_ROSTER, tmp_path / "plans", tmp_path / "reports", "2027", settings)
+        return {t.task_key: (t.deadline, t.late) for t in c.tasks if t.cadre.cadre_id == "CB104"}
+
+    assert cb104(s) == {"A1": (date(2027, 12, 25), False), "B1": (date(2027, 12, 25), False)}
+    assert cb104(early) == {"A1": (date(2027, 12, 25), False), "B1": (date(2027, 12, 10), True)}

@@ -82,6 +82,17 @@ def report_deadline(settings: Settings, period: ReportPeriod) -> date | None:
     return settings.deadlines[key].in_year(period.year)
 
 
+def task_report_deadline(
+    settings: Settings, period: ReportPeriod, section: str, end_year: int
+) -> date | None:
+    """The deadline of a task's part of the report covering ``period``: the whole-period report
+    (a period task in the annual report of its final year, Art. 5.1 d) is due on
+    ``period_report_day`` of December; every other part on the report's own deadline."""
+    if period.kind == "year" and section == "B" and period.year == end_year:
+        return period_report_deadline(settings, end_year)
+    return report_deadline(settings, period)
+
+
 def add_months(day: date, months: int) -> date:
     """``day`` moved by ``months`` months, the day clamped to the target month's last day."""
     year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)

@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
-from dotpha_xl.domain.calendar import is_on_time, report_deadline
+from dotpha_xl.domain.calendar import is_on_time, task_report_deadline
 from dotpha_xl.domain.decisions import COMPLETION_BELOW_PREVIOUS, below_previous
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.kernel.errors import InputError
@@ -106,7 +106,6 @@ def consolidate(
     )  # fmt: skip
     result.problems += roster.problems
     receipts = read_receipts(receipts_path, settings, result.problems)
-    due = report_deadline(settings, period)
 
     chosen: dict[str, tuple[datetime, FileOutcome]] = {}
     first: dict[str, datetime] = {}  # the first accepted report of each cadre: lateness
@@ -165,10 +164,13 @@ def consolidate(
         # Lateness is judged on the first accepted report: a correction sent after the deadline
         # does not make an on-time report late.
         on = first[cadre_id]
-        late = due is not None and not is_on_time(on.date(), due, settings.deadline_reading)
         for task in report.tasks:  # evaluated exactly where the file was read
+            task_due = task_report_deadline(settings, period, task.section, task.end_year)
+            late = task_due is not None and not is_on_time(
+                on.date(), task_due, settings.deadline_reading
+            )
             row = TaskRow.of(task, cadre=cadre, report_file=report.file, received=received,
-                             deadline=due, late=late, first_received=on)  # fmt: skip
+                             deadline=task_due, late=late, first_received=on)  # fmt: skip
             result.tasks.append(row)
 
     if ledger is not None:
