@@ -281,3 +281,19 @@ def test_notices_list_only_their_units_cadres(tenure):
         assert shown == expected[unit]
         assert sheet.page_setup.orientation == "portrait" and sheet.page_setup.paperSize == 9
         assert "Quý I năm 2027" in text and "25%" in text and "Sản phẩm A1.Q1.M1.I1" in text
+
+
+def test_a_new_cadres_plan_is_due_a_month_after_being_assigned(tenure):
+    """Art. 4.4 b: the plan is due ``new_plan_months`` after the assignment (the table's
+    ``assigned_on``), not after the appointment; without the table, after the appointment."""
+    tmp_path, roster = tenure
+    assignments = write_table(
+        tmp_path / "assigned.xlsx",
+        ["cadre_id", "section", "task_no", "title", "start_year", "end_year", "assigned_on"],
+        [("CB904", "A", 2, "Việc mới giao", 2027, 2027, "2027-09-01")],
+    )
+    out = run("calendar", "--year", "2027", "--roster", roster, "--assignments", assignments,
+              "--json", "-").output  # fmt: skip
+    (plan,) = [d for d in json.loads(out)["cadre_deadlines"] if d["code"] == "plan_for_new"]
+    assert (plan["cadre_id"], plan["due"]) == ("CB904", "2027-10-01")
+    assert "giao việc 01/09/2027" in plan["name"]

@@ -31,10 +31,20 @@ from dotpha_xl.cli.base import (
     type=INPUT_FILE,
     help="Danh sách cán bộ: thêm hạn riêng của người thôi giữ chức vụ, người mới được giao.",
 )
+@click.option(
+    "--assignments",
+    type=INPUT_FILE,
+    help="Danh sách giao việc: hạn kế hoạch của người mới tính từ ngày được giao việc.",
+)
 @json_option
 @pass_context
 def calendar(
-    obj: Context, year: int, fmt: str, roster: Path | None = None, json_path: Path | None = None
+    obj: Context,
+    year: int,
+    fmt: str,
+    roster: Path | None = None,
+    assignments: Path | None = None,
+    json_path: Path | None = None,
 ) -> None:
     """Các mốc thời hạn của chu kỳ cho năm kế hoạch YEAR.
 
@@ -46,10 +56,11 @@ def calendar(
     own = []
     if roster is not None:
         from dotpha_xl.steps.tenure import personal_deadlines
-        from dotpha_xl.xlsx.tables import read_roster
+        from dotpha_xl.xlsx.tables import read_assignments, read_roster
 
+        table = read_assignments(assignments, obj.settings) if assignments else None
         own = personal_deadlines(list(read_roster(roster, obj.settings).cadres.values()),
-                                 obj.settings, year)  # fmt: skip
+                                 obj.settings, year, table)  # fmt: skip
     if fmt == "json" or json_path is not None:
         data = {
             "year": year,

@@ -25,7 +25,7 @@ from dotpha_xl.records.consolidation import (
     TenureFigures,
 )
 from dotpha_xl.records.outcomes import FileOutcome
-from dotpha_xl.records.people import Cadre, Roster
+from dotpha_xl.records.people import Assignments, Cadre, Roster
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,17 @@ class PersonalDeadline:
 
 
 def personal_deadlines(
-    cadres: Sequence[Cadre], settings: Settings, year: int
+    cadres: Sequence[Cadre], settings: Settings, year: int, assignments: Assignments | None = None
 ) -> list[PersonalDeadline]:
     """Each cadre's own deadlines falling in ``year``: the report as of the day they leave, and
-    the plan due within ``new_plan_months`` of an appointment (a successor or a new cadre)."""
+    the plan of a cadre appointed during the cycle (a successor or a new cadre), due
+    ``new_plan_months`` after being assigned the task (Art. 4.4 b "sau khi được giao việc"): the
+    last ``assigned_on`` of their tasks of the year on or after the appointment, from
+    ``assignments``; without it (or without such a date), counted from the appointment."""
+    assigned: dict[str, date] = {}
+    for a in assignments.active_in(year) if assignments is not None else ():
+        if a.assigned_on is not None:
+            assigned[a.cadre_id] = max(a.assigned_on, assigned.get(a.cadre_id, a.assigned_on))
     out: list[PersonalDeadline] = []
     for c in cadres:
         if c.left_on is not None and c.left_on.year == year:
@@ -67,7 +74,10 @@ def personal_deadlines(
                 )
             )
         if c.appointed_on is not None:
-            due = plan_deadline_for_new(settings, c.appointed_on)
+            on = assigned.get(c.cadre_id)
+            since = f"giao việc {on:%d/%m/%Y}" if on and on >= c.appointed_on else ""
+            on = on if since else c.appointed_on
+            due = plan_deadline_for_new(settings, on)
             if year in (c.appointed_on.year, due.year):
                 what = (
                     f"Kế hoạch việc tiếp nhận từ {c.predecessor_id}"
@@ -79,7 +89,8 @@ def personal_deadlines(
                         c.cadre_id,
                         c.full_name,
                         "plan_for_new",
-                        f"{what} (bổ nhiệm {c.appointed_on:%d/%m/%Y})",
+                        f"{what} (bổ nhiệm {c.appointed_on:%d/%m/%Y}"
+                        + (f", {since})" if since else ")"),
                         due,
                         "4.4 b",
                     )
