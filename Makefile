@@ -1,12 +1,13 @@
 # make demo: install into .venv and run the whole cycle on sample_data/
 # make serve: the web desk (dotpha serve) on the demo's data, http://127.0.0.1:8000/
-# make test: install with the test extras and run the tests
+# make test: install with the test extras (and, with apt, LibreOffice, poppler and Chromium
+# for the print and browser tests) and run the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO := demo_output
 
-.PHONY: demo serve test lint bench bench-incremental templates clean
+.PHONY: demo serve test system-deps lint bench bench-incremental templates clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,10 @@ demo: $(VENV)/.installed
 serve: $(VENV)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/serve.sh $(DEMO) $${PERIOD:-2027}
 
-test: $(VENV)/.installed
+system-deps:
+	bash scripts/system_deps.sh
+
+test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
