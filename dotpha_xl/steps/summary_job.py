@@ -105,16 +105,15 @@ def registered_cadres(
 
         try:
             data = json.loads(proposals_json.read_text(encoding="utf-8"))
-            if int(data["year"]) != year:
-                raise InputError(
-                    f"Tệp đề xuất {proposals_json.name} là của năm {data['year']}, "
-                    f"không phải {year}."
-                )
-            return {str(r["cadre_id"]) for r in data.get("registered", [])}
+            found_year = int(data["year"])
+            registered = {str(r["cadre_id"]) for r in data.get("registered", [])}
         except (ValueError, KeyError, TypeError) as exc:
-            if isinstance(exc, InputError):
-                raise
             raise InputError(
                 f"Không đọc được tệp đề xuất {proposals_json.name} (JSON của dotpha proposals)."
             ) from exc
+        if found_year != year:
+            raise InputError(
+                f"Tệp đề xuất {proposals_json.name} là của năm {found_year}, không phải {year}."
+            )
+        return registered
     return None

@@ -23,7 +23,7 @@ from dotpha_xl.steps.tenure import handovers_of, successors
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.store.consolidation_json import ConsolidationMissing, load_consolidation
 from dotpha_xl.store.files import expand_inputs, output_name
-from dotpha_xl.store.item_store import unfinished_items
+from dotpha_xl.store.item_store import unfinished_of
 from dotpha_xl.xlsx.plan_form import ROMAN, write_plan
 from dotpha_xl.xlsx.plans import PlanFile, read_plan
 from dotpha_xl.xlsx.reports import ReportFile, read_report
@@ -217,7 +217,7 @@ def carried_tasks(
         counters[cadre_id] = number
         items = [
             CarriedItem(i["key"], i["content"], i["product"], Fraction(i["completion_exact"]))
-            for i in (t.unfinished if t.unfinished is not None else unfinished_items(t.items))
+            for i in unfinished_of(t)
         ]
         done = json_percent(t.result.completion_year)
         out.append(Carried(cadre_id, f"{year}:{t.task_key}", f"A{number}", t.title, done, items))

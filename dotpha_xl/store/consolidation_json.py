@@ -30,7 +30,7 @@ from dotpha_xl.records.consolidation import (
 )
 from dotpha_xl.records.people import Cadre
 from dotpha_xl.store.files import consolidation_json_name
-from dotpha_xl.store.item_store import unfinished_items
+from dotpha_xl.store.item_store import unfinished_of
 
 
 class ConsolidationMissing(InputError):
@@ -81,9 +81,7 @@ def task_json(row: TaskRow) -> dict[str, Any]:
         "evidence": row.evidence,
         "signals": [s.to_json() for s in row.signals],
         # read back from the item store now, not kept: what a carry-over lists
-        "unfinished_items": (
-            row.unfinished if row.unfinished is not None else unfinished_items(row.items)
-        ),
+        "unfinished_items": unfinished_of(row),
         # what the cadre wrote: why the task is behind (form 03, column 8), the force majeure
         # reasons, the rows inserted under a month (not in the plan, not counted)
         "shortfall_reason": row.shortfall_reason,

@@ -47,6 +47,12 @@ def unfinished_items(items: Iterable[ItemRow]) -> list[dict[str, Any]]:
     return unfinished(items)
 
 
+def unfinished_of(row: Any) -> list[dict[str, Any]]:
+    """A task row's unfinished items: as a loaded consolidation JSON gave them (``row.unfinished``),
+    else worked out from its item rows."""
+    return row.unfinished if row.unfinished is not None else unfinished_items(row.items)
+
+
 def pack_items(rows: Sequence[ItemRow]) -> bytes:
     """Item rows as compact bytes (plain tuples; exact values as integer pairs; and as shown),
     with their unfinished items worked out once, where the rows are made."""
