@@ -210,7 +210,10 @@ def _compare_with_previous(
                     Signal(COMPLETION_BELOW_PREVIOUS, report.file, FORMS["report"][0], cell, key)
                 )
         completions = {k: text for k, (text, _) in report.item_completions.items()}
-        ledger.record_completions(cadre_id, result.period.code, end, report.file, completions)
+        ledger.record_completions(
+            cadre_id, result.period.code, end, report.file, completions, commit=False
+        )
+    ledger.commit()
 
 
 def _expected_cadres(

@@ -248,10 +248,18 @@ class Ledger:
         return [statuses[i] for i in range(len(items))]
 
     def record_completions(
-        self, cadre_id: str, period: str, period_end: date, file: str, completions: dict[str, str]
+        self,
+        cadre_id: str,
+        period: str,
+        period_end: date,
+        file: str,
+        completions: dict[str, str],
+        *,
+        commit: bool = True,
     ) -> None:
         """The item completions (exact fractions' texts) of a cadre's accepted report of a
-        period, replacing those recorded before for that period."""
+        period, replacing those recorded before for that period.  ``commit=False`` leaves the
+        commit to the caller (one per batch: one disk sync, not one per cadre)."""
         self._db.execute(
             "DELETE FROM completions WHERE cadre_id = ? AND period = ?", (cadre_id, period)
         )
@@ -262,6 +270,10 @@ class Ledger:
                 for k, v in completions.items()
             ],
         )
+        if commit:
+            self._db.commit()
+
+    def commit(self) -> None:
         self._db.commit()
 
     def previous_completions(self, cadre_id: str, period_end: date) -> dict[str, Fraction]:
