@@ -125,10 +125,21 @@ def ref_evaluate(
             rating = rate(done)
             raw_done = c_period_raw if is_period_task else c_year_raw
             rating_raw = rate(raw_done) if raw_done is not None else None
+    r_year = r_year_raw = r_period = r_period_raw = None
+    if completed_early:
+        if is_period_task:
+            r_period, r_period_raw = rating, rating_raw
+        else:
+            r_year, r_year_raw = rating, rating_raw
     if period.kind == "year":
         rated, rated_raw = (c_period, c_period_raw) if whole_period else (c_year, c_year_raw)
         rating = rate(rated) if rated is not None else None
         rating_raw = rate(rated_raw) if rated_raw is not None else None
+        # the year is rated in every annual report, the period too in the final year
+        r_year = rate(c_year) if c_year is not None else None
+        r_year_raw = rate(c_year_raw) if c_year_raw is not None else None
+        if whole_period:
+            r_period, r_period_raw = rating, rating_raw
     return TaskResult(
         task_key=task,
         period=period.code,
@@ -148,6 +159,13 @@ def ref_evaluate(
         completed_early=completed_early,
         figures=adjusted,
         figures_raw=raw,
+        rating_year=r_year,
+        rating_year_raw=r_year_raw,
+        rating_period=r_period,
+        rating_period_raw=r_period_raw,
+        self_rating_year=None if whole_period or r_year is None else self_rating,
+        self_rating_period=self_rating if whole_period else None,
+        expected_period=pick(expected, task) if is_period_task and year is not None else None,
     )
 
 

@@ -14,7 +14,14 @@ from datetime import date
 from fractions import Fraction
 
 from dotpha_xl.domain.periods import ReportPeriod
-from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, HTT, HTXS, LEVELS, rate
+from dotpha_xl.domain.ratings import (
+    DEFAULT_THRESHOLDS,
+    HTT,
+    HTXS,
+    LEVELS,
+    compare_self_rating,
+    rate,
+)
 from dotpha_xl.kernel.settings import CADRE_LEVEL_MEAN, CADRE_LEVEL_READINGS, RatingThresholds
 
 HUNDRED = Fraction(100)
@@ -83,6 +90,42 @@ def may_rate_early(period: ReportPeriod) -> bool:
     """Whether a report of ``period`` can rate a task early (its forms then offer the
     self-rating and evidence cells on every task row, to fill if the task is completed)."""
     return period.kind != "year" and period.end < date(period.year, *FOURTH_QUARTER)
+
+
+# --- Art. 5.1 d, 7: what an annual report of a period task rates, and which rating counts -----
+
+#: The two ratings an annual report of a period task can give (form 03, column 7: "theo năm và
+#: giai đoạn"): the year being reported, and in the final year the whole period.
+RATES_YEAR = "year"
+RATES_PERIOD = "period"
+
+
+def rated_scopes(section: str, period: ReportPeriod, end_year: int) -> tuple[str, ...]:
+    """What an annual report rates (reading R30): an annual task its year; a period task the
+    year being reported and, in the report of its final year, the whole period too.  Other
+    reports rate nothing here (a task completed early: :func:`rated_early`)."""
+    if period.kind != "year":
+        return ()
+    if section == "B" and period.year == end_year:
+        return (RATES_YEAR, RATES_PERIOD)
+    return (RATES_YEAR,)
+
+
+def rating_that_counts(rating_year: str | None, rating_period: str | None) -> str | None:
+    """The task's rating for Art. 7.3 (proposed and decided), Art. 9 (commendation), Art. 10 and
+    the cadre's level (R28), reading R31: the whole period's when the report rates it (a period
+    task's final year), else the year's.  The year's own rating of a final year is shown beside
+    it for the annual review, and is not proposed, decided or commended on its own."""
+    return rating_period if rating_period is not None else rating_year
+
+
+def self_rating_check(pairs: Iterable[tuple[str | None, str | None]]) -> str | None:
+    """``"above"`` when any self-rating is above the rating it is set against (year or period,
+    reading R19: a signal), else ``"below"`` when any is below (noted), else ``None``."""
+    seen = [compare_self_rating(own, computed) for own, computed in pairs]
+    if "above" in seen:
+        return "above"
+    return "below" if "below" in seen else None
 
 
 def is_rated(facts: TaskFacts) -> bool:

@@ -14,9 +14,15 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from dotpha_xl.domain.decisions import rated_early
+from dotpha_xl.domain.decisions import (
+    RATES_PERIOD,
+    rated_early,
+    rated_scopes,
+    rating_that_counts,
+    self_rating_check,
+)
 from dotpha_xl.domain.periods import ReportPeriod
-from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, RatingThresholds, compare_self_rating, rate
+from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, RatingThresholds, rate
 from dotpha_xl.domain.rollup import Figures, completion_of, expected_completions, roll_up
 from dotpha_xl.domain.tree import Node
 from dotpha_xl.kernel.keys import NodeKey
@@ -49,6 +55,20 @@ class TaskResult:
     completed_early: bool
     figures: Mapping[str, Figures]
     figures_raw: Mapping[str, Figures]
+    #: The two ratings of form 03, column 7 ("theo năm và giai đoạn"), each with its raw
+    #: figure's rating and the cadre's self-rating on its row: the year being reported (an
+    #: annual report; an annual task completed early) and the whole period (a period task's
+    #: final year, or completed early).  ``rating`` above is the one that counts
+    #: (``domain.decisions.rating_that_counts``), ``self_rating`` the self-rating beside it.
+    rating_year: str | None = None
+    rating_year_raw: str | None = None
+    rating_period: str | None = None
+    rating_period_raw: str | None = None
+    self_rating_year: str | None = None
+    self_rating_period: str | None = None
+    #: A period task's whole-period figure expected by the report's end: every item of a month
+    #: ended by then counts 100, those of the earlier years included.
+    expected_period: Fraction | None = None
 
     @property
     def behind_schedule(self) -> Fraction | None:
@@ -67,7 +87,13 @@ class TaskResult:
         behind = self.behind_schedule
         if behind is not None and behind > 0:
             flags.append(FLAG_BEHIND)
-        check = compare_self_rating(self.self_rating, self.rating)
+        check = self_rating_check(
+            [
+                (self.self_rating_year, self.rating_year),
+                (self.self_rating_period, self.rating_period),
+                (self.self_rating, self.rating),
+            ]
+        )
         if check == "above":
             flags.append(FLAG_SELF_ABOVE)
         elif check == "below":
@@ -104,8 +130,15 @@ def evaluate_task(
     force_majeure: Collection[str] = (),
     self_rating: str | None = None,
     thresholds: RatingThresholds = DEFAULT_THRESHOLDS,
+    *,
+    self_rating_year: str | None = None,
 ) -> TaskResult:
-    """Every figure a report of ``period`` shows for one task, exact."""
+    """Every figure a report of ``period`` shows for one task, exact.
+
+    ``self_rating`` is the cadre's self-rating of what the report rates for the task (the year,
+    or the whole period in a period task's final year or when completed early);
+    ``self_rating_year`` the one on the year's row of a period task's final year (the year is
+    rated there too, reading R30)."""
     wanted = force_majeure if isinstance(force_majeure, (set, frozenset)) else set(force_majeure)
     fm = tuple(k for k in (str(i.key) for i in root.items()) if k in wanted) if wanted else ()
     adjusted = roll_up(root, completions, fm)
@@ -115,11 +148,16 @@ def evaluate_task(
     year_key = year_node.key if year_node is not None else None
     year = str(year_key) if year_key else None
     quarter = None
-    expected_to_date = None
+    expected_to_date = expected_period = None
     if year_node is not None:
         quarter = str(year_key.child((period.end.month - 1) // 3 + 1))
-        # Only the year's expected figure is shown: roll up its subtree alone.
-        expected = expected_completions(year_node, period.end, start_year)
+        if root.key.section == "B":
+            # The whole period's expected figure counts the earlier years' items as due too;
+            # the year's is the same roll-up on its subtree (a node's completion is its own).
+            expected = expected_completions(root, period.end, start_year)
+            expected_period = completion_of(root, expected, fm)
+        else:
+            expected = expected_completions(year_node, period.end, start_year)
         expected_to_date = completion_of(year_node, expected, fm)
 
     def pick(figs: Mapping[str, Figures], key: str | None) -> Fraction | None:
@@ -134,6 +172,7 @@ def evaluate_task(
     whole_period = is_period_task and period.kind == "year" and period.year == end_year
 
     rating = rating_raw = None
+    rating_year = rating_year_raw = rating_period = rating_period_raw = None
     completed_early = False
     if period.kind != "year":
         # Art. 7.1 and 7.3 a: a task completed before the fourth quarter is rated in the report
@@ -145,14 +184,24 @@ def evaluate_task(
             rating = rate(done, thresholds)
             raw_done = completion_period_raw if is_period_task else completion_year_raw
             rating_raw = rate(raw_done, thresholds) if raw_done is not None else None
-    if period.kind == "year":
-        rated, rated_raw = (
-            (completion_period, completion_period_raw)
-            if whole_period
-            else (completion_year, completion_year_raw)
-        )
-        rating = rate(rated, thresholds) if rated is not None else None
-        rating_raw = rate(rated_raw, thresholds) if rated_raw is not None else None
+            if is_period_task:
+                rating_period, rating_period_raw = rating, rating_raw
+            else:
+                rating_year, rating_year_raw = rating, rating_raw
+
+    def rated(figure: Fraction | None) -> str | None:
+        return rate(figure, thresholds) if figure is not None else None
+
+    scopes = rated_scopes(root.key.section, period, end_year)
+    if scopes:  # an annual report: the year, and a period task's final year the period too
+        rating_year, rating_year_raw = rated(completion_year), rated(completion_year_raw)
+        if RATES_PERIOD in scopes:
+            rating_period = rated(completion_period)
+            rating_period_raw = rated(completion_period_raw)
+        rating = rating_that_counts(rating_year, rating_period)
+        rating_raw = rating_that_counts(rating_year_raw, rating_period_raw)
+    own_period = self_rating if whole_period else None
+    own_year = self_rating_year if whole_period else (self_rating if rating_year else None)
 
     return TaskResult(
         task_key=task,
@@ -173,4 +222,11 @@ def evaluate_task(
         completed_early=completed_early,
         figures=adjusted,
         figures_raw=raw,
+        rating_year=rating_year,
+        rating_year_raw=rating_year_raw,
+        rating_period=rating_period,
+        rating_period_raw=rating_period_raw,
+        self_rating_year=own_year,
+        self_rating_period=own_period,
+        expected_period=expected_period,
     )
