@@ -68,6 +68,31 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "{node}: chưa nhập mức độ hoàn thành.",
         "Nội dung này đến hạn trong kỳ báo cáo; đang được tính là 0%. Chưa làm thì ghi 0%.",
     ),
+    # --- a period task's earlier years in a later year's report (docs/regulation.md, R32) ---
+    "carried_changed": (
+        ERROR,
+        "{node}: kết quả năm trước đã khoá (lấy từ báo cáo năm {expected}) bị sửa thành '{value}'.",
+        "Không sửa các ô nền xám của các năm trước; tải lại biểu mẫu và nhập lại phần năm nay.",
+    ),
+    "earlier_years_not_carried": (
+        WARNING,
+        "{node} ({value}): kết quả các năm trước không lấy từ báo cáo năm trước, do cán bộ tự ghi "
+        "và chưa được đối chiếu.",
+        "Tạo lại biểu báo cáo kèm báo cáo năm của năm trước để các năm trước được điền sẵn và "
+        "khoá; nếu không có, kiểm tra kết quả các năm trước với báo cáo đã gửi.",
+    ),
+    "previous_report_other_period": (
+        WARNING,
+        "Báo cáo kỳ {value} không dùng để điền sẵn báo cáo kỳ {expected}.",
+        "Chỉ dùng báo cáo trước đó của cùng năm, hoặc báo cáo năm của năm liền trước.",
+    ),
+    "previous_plan_differs": (
+        WARNING,
+        "{node}: kế hoạch các năm trước khác với kế hoạch trong báo cáo năm {expected}; kết quả "
+        "năm trước không được điền sẵn.",
+        "Kế hoạch năm nay phải giữ nguyên các năm trước như kế hoạch đã gửi; nếu không, cán bộ tự "
+        "ghi kết quả các năm trước.",
+    ),
     "rating_unreadable": (
         ERROR,
         "Không hiểu mức tự xếp loại '{value}'.",

@@ -11,17 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from dotpha_xl.domain.calendar import last_day_allowed, report_deadline
-from dotpha_xl.domain.periods import parse_period
+from dotpha_xl.domain.periods import ReportPeriod, parse_period
 from dotpha_xl.kernel.problems import Problem, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.records.people import Cadre
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.store.files import expand_inputs, output_name
+from dotpha_xl.xlsx.carried_years import carry_from_previous_year, not_carried, uncarried_tasks
 from dotpha_xl.xlsx.plan_form import Person, write_plan
 from dotpha_xl.xlsx.plans import read_plan
-from dotpha_xl.xlsx.report_form import write_report
-from dotpha_xl.xlsx.reports import latest_reports, person_from_meta
+from dotpha_xl.xlsx.report_form import ReportInputs, write_report
+from dotpha_xl.xlsx.reports import ReportFile, latest_reports, person_from_meta
 from dotpha_xl.xlsx.tables import read_assignments, read_roster
 from dotpha_xl.xlsx.tenure_tables import read_carried_items
 
@@ -154,19 +155,51 @@ def generate_reports(
             result.skipped.append(plan.cadre_id)
             continue
         person = person_from_meta(plan.meta)
-        earlier = previous.get(plan.cadre_id)
+        inputs, problems = previous_inputs(previous.get(plan.cadre_id), tasks, period, person)
+        result.problems += problems
         data = write_report(
             person,
             period,
             list(tasks.values()),
             {k: t.root for k, t in tasks.items()},
             plan_digest=plan.digest,
-            previous=earlier.inputs() if earlier else None,
+            previous=inputs,
             guide_values=guide,
         )
         target = out_dir / output_name(person.cadre_id, person.full_name, "bao_cao", period.code)
         result.files.append(write_bytes_atomic(target, data))
     return result
+
+
+def previous_inputs(
+    earlier: ReportFile | None,
+    tasks: dict[str, PlannedTask],
+    period: ReportPeriod,
+    person: Person,
+) -> tuple[ReportInputs | None, list[Problem]]:
+    """What a report of ``period`` is pre-filled with from the cadre's report in ``--previous``
+    (reading R32): an earlier report of the same year gives every item as it left them (its
+    carried earlier years stay carried); the final (annual) report of the year before gives a
+    period task's earlier years, locked.  A running period task in a later year with neither is
+    left for the cadre to type, with a warning naming the cadre and the task."""
+    who = f"{person.full_name} ({person.cadre_id})"
+    inputs: ReportInputs | None = None
+    problems: list[Problem] = []
+    if earlier is not None:
+        if earlier.year == period.year:
+            inputs = earlier.inputs()
+        elif earlier.period_code == str(period.year - 1):
+            return carry_from_previous_year(earlier, tasks, period, who)
+        else:
+            problems.append(
+                problem(
+                    "previous_report_other_period", value=earlier.period_code, expected=period.code
+                ).at(file=earlier.file)
+            )
+    carried = inputs.carried if inputs is not None else {}
+    for task_key, _ in uncarried_tasks(tasks, period, carried):
+        problems.append(not_carried(task_key, who))
+    return inputs, problems
 
 
 def _plain(value: Fraction) -> str:

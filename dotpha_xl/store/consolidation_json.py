@@ -47,6 +47,18 @@ FIGURES = (
     "completion_period",
     "completion_period_raw",
     "behind_schedule",
+    "expected_period",
+)
+
+#: The ratings of form 03, column 7 ("theo năm và giai đoạn"): the year's and the whole
+#: period's, each with its raw figure's rating and the cadre's self-rating on its row.
+RATINGS = (
+    "rating_year",
+    "rating_year_raw",
+    "self_rating_year",
+    "rating_period",
+    "rating_period_raw",
+    "self_rating_period",
 )
 
 
@@ -68,6 +80,7 @@ def task_json(row: TaskRow) -> dict[str, Any]:
         "rating": r.rating,
         "rating_raw": r.rating_raw,
         "self_rating": r.self_rating,
+        **{name: getattr(r, name) for name in RATINGS},
         "whole_period": r.whole_period,
         "completed_early": r.completed_early,
         "force_majeure_items": list(r.force_majeure_items),
@@ -278,6 +291,7 @@ def _task(t: dict[str, Any], cadre: Cadre) -> TaskRow:
         rating=t.get("rating"),
         rating_raw=t.get("rating_raw"),
         self_rating=t.get("self_rating"),
+        **{name: t.get(name) for name in RATINGS},
         force_majeure_items=tuple(t.get("force_majeure_items", [])),
         whole_period=bool(t.get("whole_period")),
         completed_early=bool(t.get("completed_early")),

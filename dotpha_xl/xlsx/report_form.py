@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from dotpha_xl.domain.decisions import may_rate_early
+from dotpha_xl.domain.decisions import RATES_PERIOD, may_rate_early, rated_scopes
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.ratings import LEVELS
 from dotpha_xl.domain.tree import Node
@@ -73,13 +73,36 @@ NARRATIVES: tuple[tuple[str, str], ...] = (
 FM_MARK = "x"
 
 
+@dataclass(frozen=True)
+class CarriedItem:
+    """An item of an earlier year of a period task as the final report of that year left it:
+    written locked into a later year's report and sealed in its ``_meta`` (``carried``)."""
+
+    completion: Fraction | None
+    actual_product: str = ""
+    force_majeure: str | None = None  # the reason, when marked force majeure
+
+    def to_meta(self) -> list[Any]:
+        done = "" if self.completion is None else str(self.completion)
+        return [done, self.actual_product, self.force_majeure]
+
+    @classmethod
+    def from_meta(cls, value: list[Any]) -> CarriedItem:
+        done, product, fm = value
+        return cls(Fraction(done) if done else None, product or "", fm)
+
+
 @dataclass
 class ReportInputs:
-    """What the cadre typed, to pre-fill from an earlier report (``--previous``)."""
+    """What the cadre typed, to pre-fill from an earlier report (``--previous``); ``carried``:
+    the earlier years' items of a period task, locked, from the final report of the year before
+    (``carried_from``, its period code)."""
 
     completions: dict[str, Fraction] = field(default_factory=dict)
     actual_products: dict[str, str] = field(default_factory=dict)
     force_majeure: dict[str, str] = field(default_factory=dict)  # item key -> reason
+    carried: dict[str, CarriedItem] = field(default_factory=dict)
+    carried_from: str = ""
 
 
 def self_rating_rows(task: PlannedTask, root: Node, period: ReportPeriod) -> list[str]:
@@ -89,12 +112,24 @@ def self_rating_rows(task: PlannedTask, root: Node, period: ReportPeriod) -> lis
     ``domain.decisions.may_rate_early``), the task row, to fill if the task is completed."""
     if period.kind != "year":
         return [str(root.key)] if may_rate_early(period) else []
-    keys = [str(root.key)]
-    if task.section == "B" and task.start_year <= period.year <= task.end_year:
+    if task.section != "B":
+        return [str(root.key)]
+    keys = []
+    if task.start_year <= period.year <= task.end_year:
         year_key = root.key.child(period.year - task.start_year + 1)
         if any(c.key == year_key for c in root.children):
             keys.append(str(year_key))
+    if RATES_PERIOD in rated_scopes(task.section, period, task.end_year):
+        keys.insert(0, str(root.key))  # the whole period, rated in its final year
     return keys
+
+
+def carried_meta(inputs: ReportInputs) -> dict[str, Any]:
+    """The sealed form of the carried items (pre-filled JSON key ``carried``)."""
+    return {
+        "from": inputs.carried_from,
+        "items": {k: v.to_meta() for k, v in sorted(inputs.carried.items())},
+    }
 
 
 def report_title(period: ReportPeriod, tasks: Sequence[PlannedTask]) -> str:
@@ -199,6 +234,8 @@ def write_report(
         "tasks": [t.as_meta() for t in tasks],
         **prefilled_content(tasks, trees),
     }
+    if previous.carried:
+        prefilled["carried"] = carried_meta(previous)
     write_meta(book, meta, prefilled)
     sheet.activate()
     book.close()
@@ -217,6 +254,7 @@ def _write_task(
     rows = {str(node.key): row + offset for offset, node in enumerate(root.walk())}
     col = COLUMN_INDEX
     rated = set(self_rating_rows(task, root, period))
+    earlier = {str(y.key) for y in earlier_years(task, root, period)}
     for node in root.walk():
         key = str(node.key)
         r = rows[key]
@@ -241,10 +279,16 @@ def _write_task(
             sheet.write_number(r, col["weight"], float(node.weight / 100), fmt["percent"])
         for name in ("by_quarter", "by_year", "by_period"):
             sheet.write_blank(r, col[name], None, fmt["percent"])
-        if level == ITEM:
+        if level == ITEM and key in previous.carried:
+            _write_carried_item(sheet, fmt, r, previous.carried[key])
+        elif level == ITEM:
             _write_item_inputs(sheet, fmt, r, key, previous)
         else:
-            sheet.write_blank(r, col["actual_product"], None, fmt["cell"])
+            if key in earlier:
+                note = _earlier_year_note(task, node, previous)
+                sheet.write_string(r, col["actual_product"], note, fmt["carried_note"])
+            else:
+                sheet.write_blank(r, col["actual_product"], None, fmt["cell"])
             _write_node_formulas(sheet, fmt, node, rows, r)
             for name in ("force_majeure", "fm_reason"):
                 sheet.write_blank(r, col[name], None, fmt["cell"])
@@ -295,6 +339,40 @@ def _write_item_inputs(sheet: Any, fmt: Formats, r: int, key: str, previous: Rep
         },
     )
     sheet.write_string(r, col["fm_reason"], fm_reason or "", fmt["input"])
+
+
+def earlier_years(task: PlannedTask, root: Node, period: ReportPeriod) -> list[Node]:
+    """The year nodes of a period task before the year ``period`` reports on (their results come
+    from the final report of the year before, reading R32)."""
+    if task.section != "B" or period.year <= task.start_year:
+        return []
+    current = period.year - task.start_year + 1
+    return [c for c in root.children if c.level == YEAR and (c.key.year or 0) < current]
+
+
+def _earlier_year_note(task: PlannedTask, node: Node, previous: ReportInputs) -> str:
+    """What the cadre is told on an earlier year's row: locked results and where they come
+    from, or that they must be typed (no report of the year before was given)."""
+    year = task.start_year + (node.key.year or 1) - 1
+    carried = any(str(i.key) in previous.carried for i in node.items())
+    if carried:
+        return f"Kết quả năm {year}: lấy từ báo cáo năm {previous.carried_from}, đã khoá."
+    return f"Chưa có báo cáo năm {year}: ghi kết quả cuối năm {year} của từng nội dung."
+
+
+def _write_carried_item(sheet: Any, fmt: Formats, r: int, item: CarriedItem) -> None:
+    """An earlier year's item, as the final report of its year left it: locked and greyed."""
+    col = COLUMN_INDEX
+    sheet.write_string(r, col["actual_product"], item.actual_product, fmt["carried"])
+    if item.completion is None:
+        sheet.write_blank(r, col["completion"], None, fmt["carried_percent"])
+    else:
+        sheet.write_number(
+            r, col["completion"], float(item.completion / 100), fmt["carried_percent"]
+        )
+    mark = FM_MARK if item.force_majeure is not None else ""
+    sheet.write_string(r, col["force_majeure"], mark, fmt["carried_center"])
+    sheet.write_string(r, col["fm_reason"], item.force_majeure or "", fmt["carried"])
 
 
 def _write_rating_inputs(sheet: Any, fmt: Formats, r: int) -> None:
@@ -373,10 +451,14 @@ GUIDE = (
     "rõ lý do. Nội dung này được loại trừ khi tính kết quả; Ban Thường vụ xem xét, quyết định.",
     "4. Các cột 'Theo quý', 'Theo năm', 'Theo giai đoạn' tự tính để đồng chí theo dõi (chưa loại "
     "trừ bất khả kháng); hệ thống tính lại chính xác từ từng nội dung khi tổng hợp.",
-    "5. Báo cáo năm: tự nhận mức xếp loại ở dòng tên việc (với việc theo giai đoạn: cả dòng năm "
-    "báo cáo) và ghi lý do nếu chưa hoàn thành theo kế hoạch. Mức xếp loại: HTXS từ {htxs}%, "
-    "HTT từ {htt}% đến dưới {htxs}%, HT từ {ht}% đến dưới {htt}%, KHT dưới {ht}%.",
-    "6. Ghi các nội dung thuận lợi, khó khăn, phương hướng, đề xuất ở cuối biểu.",
-    "7. Không xoá, không đổi tên trang, không sửa cột và dòng ẩn.",
-    "8. Hạn gửi báo cáo: {deadline}.",
+    "5. Báo cáo năm: tự nhận mức xếp loại ở dòng tên việc và ghi lý do nếu chưa hoàn thành theo "
+    "kế hoạch. Việc theo giai đoạn: tự nhận mức xếp loại của năm ở dòng năm báo cáo; trong năm "
+    "cuối của giai đoạn, tự nhận thêm mức xếp loại cả giai đoạn ở dòng tên việc. Mức xếp loại: "
+    "HTXS từ {htxs}%, HTT từ {htt}% đến dưới {htxs}%, HT từ {ht}% đến dưới {htt}%, KHT dưới "
+    "{ht}%.",
+    "6. Việc theo giai đoạn: kết quả các năm trước (nền xám) lấy từ báo cáo năm của năm trước, "
+    "đã khoá, không sửa; mức hoàn thành cả giai đoạn được cộng dồn qua các năm.",
+    "7. Ghi các nội dung thuận lợi, khó khăn, phương hướng, đề xuất ở cuối biểu.",
+    "8. Không xoá, không đổi tên trang, không sửa cột và dòng ẩn.",
+    "9. Hạn gửi báo cáo: {deadline}.",
 )

@@ -27,11 +27,18 @@ from dotpha_xl.records.items import ItemRow
 from dotpha_xl.records.outcomes import ReadOutcome
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.store.files import expand_inputs
+from dotpha_xl.xlsx.carried_years import (
+    check_carried_row,
+    not_carried,
+    uncarried_tasks,
+    use_carried,
+)
 from dotpha_xl.xlsx.contract import Source, check_meta, check_prefilled, read_form
 from dotpha_xl.xlsx.form_layout import Person
 from dotpha_xl.xlsx.plans import PlanFile, read_plan
 from dotpha_xl.xlsx.report_form import (
     LOCKED_COLUMNS,
+    CarriedItem,
     ReportInputs,
     self_rating_rows,
 )
@@ -63,10 +70,20 @@ class ReportFile(ReadOutcome):
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""  # of the file's bytes, for the intake ledger
     size: int = 0
+    #: A period task's earlier years' items, sealed in ``_meta`` (``xlsx.carried_years``), and
+    #: the period of the report they were carried from.
+    carried: dict[str, CarriedItem] = field(default_factory=dict)
+    carried_from: str = ""
 
     def inputs(self) -> ReportInputs:
+        """What a later report of the same year is pre-filled with (the carried items stay
+        carried and locked)."""
         return ReportInputs(
-            dict(self.completions), dict(self.actual_products), dict(self.force_majeure)
+            dict(self.completions),
+            dict(self.actual_products),
+            dict(self.force_majeure),
+            dict(self.carried),
+            self.carried_from,
         )
 
 
@@ -136,6 +153,10 @@ def read_report(
         item_keys.update(str(i.key) for i in task.root.items())
     records = []
     due_items = _due_items(report.tasks, period)
+    use_carried(report, prefilled)
+    uncarried = {
+        str(year.key): task for task, year in uncarried_tasks(report.tasks, period, report.carried)
+    }
 
     def at(row, column: str) -> dict[str, str]:
         return {"file": sheet.file, "sheet": sheet.sheet, "cell": sheet.cell(row, column)}
@@ -166,6 +187,17 @@ def read_report(
             continue
         previous = row.index
         month = _month_of(key)
+        if key in uncarried:  # an earlier year of a period task, typed by the cadre
+            who = f"{report.meta.get('full_name', '')} ({report.cadre_id})"
+            report.problems.append(
+                not_carried(
+                    uncarried[key],
+                    who,
+                    sheet.file,
+                    sheet=sheet.sheet,
+                    cell=sheet.cell(row, "actual_product"),
+                )
+            )
         if key.startswith("note."):
             report.narratives[key] = typed(row, "product")
             continue
@@ -191,6 +223,11 @@ def read_report(
             if reason:
                 report.shortfall_reasons[key] = reason
         if key not in item_keys:
+            continue
+        if key in report.carried:  # locked: the sealed values count, a changed cell is an error
+            report.problems += check_carried_row(report, row, key, sheet, typed)
+            report.cells[key, "completion"] = sheet.cell(row, "completion")
+            records.append(_row_record(sheet, key, report.completions.get(key), row))
             continue
         readable = sheet.readable_input(row, "completion", report.problems, key)
         try:
@@ -229,21 +266,24 @@ def read_report(
         actual = typed(row, "actual_product")
         if actual:
             report.actual_products[key] = actual
-        records.append(
-            {
-                "file": sheet.file,
-                "sheet": sheet.sheet,
-                "key": key,
-                "completion": done,
-                "completion_cell": sheet.cell(row, "completion"),
-            }
-        )
+        records.append(_row_record(sheet, key, done, row))
     if validate:
         report.frame = report_rows_frame(records)
         report.problems += validate_frame(report.frame, ReportRowsSchema)
     else:
         report.records = records  # the caller validates many files' rows at once
     return report
+
+
+def _row_record(sheet: Any, key: str, done: Fraction | None, row: Any) -> dict[str, Any]:
+    """An item row as the pandera check of the report's rows reads it."""
+    return {
+        "file": sheet.file,
+        "sheet": sheet.sheet,
+        "key": key,
+        "completion": done,
+        "completion_cell": sheet.cell(row, "completion"),
+    }
 
 
 def _month_of(key: str) -> NodeKey | None:
@@ -370,7 +410,7 @@ def evaluate_report(report: ReportFile, settings: Settings) -> dict[str, TaskRes
     period = parse_period(report.period_code)
     out: dict[str, TaskResult] = {}
     for key, task in report.tasks.items():
-        rating_row = _rating_row(task, period)
+        counting, year_row = _rating_rows(task, period)
         out[key] = evaluate_task(
             task.root,
             task.start_year,
@@ -378,19 +418,23 @@ def evaluate_report(report: ReportFile, settings: Settings) -> dict[str, TaskRes
             period,
             report.completions,
             set(report.force_majeure),
-            report.self_ratings.get(rating_row),
+            report.self_ratings.get(counting),
             settings.thresholds,
+            self_rating_year=report.self_ratings.get(year_row) if year_row else None,
         )
     return out
 
 
-def _rating_row(task: PlannedTask, period: ReportPeriod) -> str:
-    """The row whose self-rating counts: the whole period's in the final year, else the year's."""
+def _rating_rows(task: PlannedTask, period: ReportPeriod) -> tuple[str, str | None]:
+    """The row whose self-rating counts (the whole period's in a period task's final year, the
+    year's row in its other annual reports, else the task's), and the year's row when the year
+    is rated beside the period (form 03, column 7: "theo năm và giai đoạn")."""
     rated = self_rating_rows(task, task.root, period)
-    whole = task.section == "B" and period.kind == "year" and period.year == task.end_year
-    return (
-        task.key if (whole or task.section == "A") else (rated[1] if len(rated) > 1 else task.key)
-    )
+    if task.section != "B" or not rated:
+        return task.key, None
+    if rated[0] == task.key:  # the whole period: its final year, or completed early
+        return task.key, (rated[1] if len(rated) > 1 else None)
+    return rated[0], None
 
 
 def task_outcomes(
@@ -405,9 +449,14 @@ def task_outcomes(
     for key, result in evaluate_report(report, settings).items():
         task = report.tasks[key]
         signals = []
-        if compare_self_rating(result.self_rating, result.rating) == "above":
-            cell = report.cells.get((_rating_row(task, period), "self_rating"), "")
-            signals.append(Signal(SELF_RATING_ABOVE, report.file, report.sheet, cell, key))
+        counting, year_row = _rating_rows(task, period)
+        checks = [(counting, result.self_rating, result.rating)]
+        if year_row:  # the year rated beside the period: its own self-rating, its own signal
+            checks.append((year_row, result.self_rating_year, result.rating_year))
+        for row_key, own, computed in checks:
+            if compare_self_rating(own, computed) == "above":
+                cell = report.cells.get((row_key, "self_rating"), "")
+                signals.append(Signal(SELF_RATING_ABOVE, report.file, report.sheet, cell, row_key))
         for item in task.root.items():
             k = str(item.key)
             for code in item_signals(
@@ -438,7 +487,8 @@ def task_outcomes(
                 unplanned_items=[
                     u for u in report.unplanned if parse_key(u["month"]).task_key == key
                 ],
-                evidence=report.evidence.get(_rating_row(task, period), ""),
+                evidence=report.evidence.get(counting, "")
+                or (report.evidence.get(year_row, "") if year_row else ""),
                 signals=signals,
             )
         )

@@ -112,6 +112,36 @@ class Formats:
             "locked": False,
         },
         "percent": {"border": 1, "num_format": PERCENT, "align": "right", "valign": "top"},
+        # an earlier year's result carried into a later report: locked, greyed
+        "carried": {
+            "border": 1,
+            "text_wrap": True,
+            "valign": "top",
+            "bg_color": LOCKED_TINT,
+            "font_color": "#404040",
+        },
+        "carried_percent": {
+            "border": 1,
+            "num_format": PERCENT,
+            "align": "right",
+            "valign": "top",
+            "bg_color": LOCKED_TINT,
+            "font_color": "#404040",
+        },
+        "carried_center": {
+            "border": 1,
+            "align": "center",
+            "valign": "top",
+            "bg_color": LOCKED_TINT,
+            "font_color": "#404040",
+        },
+        "carried_note": {
+            "border": 1,
+            "text_wrap": True,
+            "valign": "top",
+            "italic": True,
+            "font_color": "#404040",
+        },
         "percent_bold": {
             "border": 1,
             "num_format": PERCENT,

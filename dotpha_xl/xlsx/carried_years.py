@@ -1,0 +1,155 @@
+"""A period task's earlier years in a later year's report (docs/regulation.md, R32).
+
+The report of year Y of a period task carries the earlier years' items as the final (annual)
+report of Y−1 left them: locked and greyed in the form, sealed in ``_meta`` under ``carried``
+(``{"from": "2027", "items": {item key: [completion, actual product, force-majeure reason]}}``).
+Reading the report back, the sealed values are the ones used; a cell changed by hand is the
+error ``carried_changed`` at that cell.  A later year's report made without the year before's
+report leaves the earlier years for the cadre to type, and says so (``earlier_years_not_carried``)
+when the template is made and when the report is read.
+
+Kept apart from ``reports.py``'s reader loop: the reader calls :func:`use_carried` once and
+:func:`check_carried_row` for each carried row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from dotpha_xl.domain.periods import ReportPeriod
+from dotpha_xl.domain.tree import Node
+from dotpha_xl.kernel.problems import Problem, problem
+from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_percent
+from dotpha_xl.records.tasks import PlannedTask
+from dotpha_xl.xlsx.report_form import CarriedItem, ReportInputs, earlier_years
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dotpha_xl.xlsx.reports import ReportFile
+
+#: How far a carried completion read back may be from the sealed one (percent points): the cell
+#: holds the float of the exact figure, which a re-save may print with fewer digits.
+TOLERANCE = Fraction(1, 10**6)
+
+
+def _signature(node: Node) -> list[tuple[str, str, str, str]]:
+    """What must be the same in two plans for an earlier year's results to be carried."""
+    return [
+        (str(n.key), "" if n.weight is None else str(n.weight), n.content, n.product)
+        for n in node.walk()
+    ]
+
+
+def carry_from_previous_year(
+    earlier: ReportFile,
+    tasks: Mapping[str, PlannedTask],
+    period: ReportPeriod,
+    who: str,
+) -> tuple[ReportInputs, list[Problem]]:
+    """The earlier years' items of the running period tasks, from the final report of the year
+    before (``earlier``, period ``Y−1``): what a report of ``period`` carries, locked.  An
+    earlier year whose plan differs from the one in that report is not carried (a warning)."""
+    inputs = ReportInputs(carried_from=earlier.period_code)
+    problems: list[Problem] = []
+    for key, task in tasks.items():
+        years = earlier_years(task, task.root, period)
+        if not years:
+            continue
+        before = earlier.tasks.get(key)
+        old_years = {}
+        if before is not None and before.start_year == task.start_year:
+            old_years = {str(c.key): c for c in before.root.children}
+        carried_any = False
+        for year in years:
+            old = old_years.get(str(year.key))
+            if old is None or _signature(old) != _signature(year):
+                problems.append(
+                    problem(
+                        "previous_plan_differs", node=str(year.key), expected=earlier.period_code
+                    ).at(file=earlier.file)
+                )
+                continue
+            for item in year.items():
+                k = str(item.key)
+                inputs.carried[k] = CarriedItem(
+                    earlier.completions.get(k),
+                    earlier.actual_products.get(k, ""),
+                    earlier.force_majeure.get(k),
+                )
+                carried_any = True
+        if not carried_any:
+            problems.append(not_carried(key, who, earlier.file))
+    return inputs, problems
+
+
+def not_carried(task_key: str, who: str, file: str = "", **where: str) -> Problem:
+    """The warning of a later year's report whose earlier years are typed by the cadre."""
+    return problem("earlier_years_not_carried", node=task_key, value=who).at(file=file, **where)
+
+
+def uncarried_tasks(
+    tasks: Mapping[str, PlannedTask], period: ReportPeriod, carried: Mapping[str, Any]
+) -> list[tuple[str, Node]]:
+    """The period tasks of a report with an earlier year none of whose items is carried, each
+    with that first year's node."""
+    out = []
+    for key, task in tasks.items():
+        for year in earlier_years(task, task.root, period):
+            if not any(str(i.key) in carried for i in year.items()):
+                out.append((key, year))
+                break
+    return out
+
+
+def use_carried(report: ReportFile, prefilled: Mapping[str, Any]) -> None:
+    """Take the sealed earlier years' items as the report's own (before its rows are read)."""
+    sealed = prefilled.get("carried")
+    if not sealed:
+        return
+    report.carried_from = str(sealed.get("from", ""))
+    for key, value in sealed.get("items", {}).items():
+        item = CarriedItem.from_meta(value)
+        report.carried[key] = item
+        if item.completion is not None:
+            report.completions[key] = item.completion
+        if item.actual_product:
+            report.actual_products[key] = item.actual_product
+        if item.force_majeure is not None:
+            report.force_majeure[key] = item.force_majeure
+
+
+def check_carried_row(
+    report: ReportFile, row: Any, key: str, sheet: Any, typed: Any
+) -> list[Problem]:
+    """A carried item's row as the file holds it, against the seal: every cell changed is the
+    error ``carried_changed`` at that cell."""
+    item = report.carried[key]
+    found: list[tuple[str, Any]] = []
+    value = row.values.get("completion")
+    try:
+        done = parse_percent(value)
+    except PercentError:
+        found.append(("completion", value))
+    else:
+        same = (done is None) == (item.completion is None) and (
+            done is None or abs(done - item.completion) <= TOLERANCE
+        )
+        if not same:
+            found.append(("completion", value))
+    if typed(row, "actual_product") != item.actual_product:
+        found.append(("actual_product", row.values.get("actual_product")))
+    try:
+        marked = parse_flag(row.values.get("force_majeure"))
+    except ValueError:
+        marked = None
+    if marked != (item.force_majeure is not None):
+        found.append(("force_majeure", row.values.get("force_majeure")))
+    if typed(row, "fm_reason") != (item.force_majeure or ""):
+        found.append(("fm_reason", row.values.get("fm_reason")))
+    return [
+        problem("carried_changed", value=as_text(v), node=key, expected=report.carried_from).at(
+            file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, column)
+        )
+        for column, v in found
+    ]
