@@ -66,6 +66,12 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("rating", "Xếp loại (tính toán)", 9),
     Column("rating_raw", "Xếp loại chưa trừ BKK", 9),
     Column("self_rating", "Tự nhận", 8),
+    # form 03, column 7 ("theo năm và giai đoạn"): the year's and the whole period's ratings,
+    # each beside the cadre's own; ``rating`` above is the one that counts (decisions.py)
+    Column("rating_year", "Năm: tính toán", 8),
+    Column("self_rating_year", "Năm: tự nhận", 8),
+    Column("rating_period", "Giai đoạn: tính toán", 9),
+    Column("self_rating_period", "Giai đoạn: tự nhận", 9),
     Column("flags", "Ghi chú", 15),
     Column("report_file", "Tệp báo cáo", 22),
 )
@@ -90,7 +96,8 @@ PERCENT_KEYS = (
     "completion_period",
     "behind_schedule",
 )
-RATING_KEYS = ("rating", "rating_raw")
+RATING_KEYS = ("rating", "rating_raw", "rating_year", "self_rating_year", "rating_period",
+               "self_rating_period")  # fmt: skip
 
 HEADER_ROW = 4  # two header rows (4, 5), column numbers on 6, hidden key row on 7
 KEY_ROW = 7
@@ -362,6 +369,7 @@ def _summary_sheet(
     groups = (
         ("completion_quarter", "completion_period", "Tỷ lệ hoàn thành"),
         ("rating", "self_rating", "Xếp loại"),
+        ("rating_year", "self_rating_period", "Xếp loại theo năm và giai đoạn"),
         *((PROPOSAL_GROUP,) if rated else ()),
     )
     breaks = [] if paper == "A3" else page_breaks(columns, groups, hidden={"report_file"})
@@ -522,6 +530,10 @@ def _summary_row(
         "rating": res.rating if rated else "",
         "rating_raw": res.rating_raw if rated else "",
         "self_rating": res.self_rating or "",
+        "rating_year": (res.rating_year or "") if rated else "",
+        "self_rating_year": res.self_rating_year or "",
+        "rating_period": (res.rating_period or "") if rated else "",
+        "self_rating_period": res.self_rating_period or "",
         "flags": flag_words(task.flags) + tenure_note(task),
         "report_file": task.report_file,
     }
