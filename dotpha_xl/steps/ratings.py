@@ -294,6 +294,10 @@ def _record_facts(out: FinalRatings, c: Consolidation, settings: Settings) -> No
                 "completion": json_percent(figure),
                 "completion_exact": json_exact(figure),
                 "rating": r.rating,
+                # form 03, column 7: the year's rating (the annual review) and, in a period
+                # task's final year, the whole period's, which is the one ``rating`` gives
+                "rating_year": r.rating_year,
+                "rating_period": r.rating_period,
                 "flags": t.flags,
             }
         )
