@@ -272,7 +272,11 @@ def _write_task(
         # An item row is where the cadre types the product achieved and the reasons: two lines
         # at least, so that a short answer prints inside its row (no reader grows it on opening).
         minimum = 2 if level == ITEM and node.weight else 1
-        fit_row(sheet, r, [(text, WIDTH["content"]), (product, WIDTH["product"])], minimum=minimum)
+        note = _earlier_year_note(task, node, previous) if key in earlier else ""
+        texts = [(text, WIDTH["content"]), (product, WIDTH["product"])]
+        if level == YEAR:  # a year's label is in bold capitals: a third wider than the estimate
+            texts = [(text, WIDTH["content"] * 3 / 4), (note, WIDTH["actual_product"])]
+        fit_row(sheet, r, texts, minimum=minimum)
         if node.weight is None:
             sheet.write_blank(r, col["weight"], None, fmt["percent"])
         else:
@@ -284,8 +288,7 @@ def _write_task(
         elif level == ITEM:
             _write_item_inputs(sheet, fmt, r, key, previous)
         else:
-            if key in earlier:
-                note = _earlier_year_note(task, node, previous)
+            if note:
                 sheet.write_string(r, col["actual_product"], note, fmt["carried_note"])
             else:
                 sheet.write_blank(r, col["actual_product"], None, fmt["cell"])
@@ -293,7 +296,7 @@ def _write_task(
             for name in ("force_majeure", "fm_reason"):
                 sheet.write_blank(r, col[name], None, fmt["cell"])
         if key in rated:
-            _write_rating_inputs(sheet, fmt, r)
+            _write_rating_inputs(sheet, fmt, r, _rating_title(task, node, period))
         else:
             sheet.write_blank(r, col["self_rating"], None, fmt["cell"])
             sheet.write_blank(r, col["evidence"], None, fmt["cell"])
@@ -375,7 +378,17 @@ def _write_carried_item(sheet: Any, fmt: Formats, r: int, item: CarriedItem) -> 
     sheet.write_string(r, col["fm_reason"], item.force_majeure or "", fmt["carried"])
 
 
-def _write_rating_inputs(sheet: Any, fmt: Formats, r: int) -> None:
+def _rating_title(task: PlannedTask, node: Node, period: ReportPeriod) -> str:
+    """What a self-rating cell rates, for its input message (at most 32 characters): a period
+    task's year row the year, its task row in an annual report the whole period."""
+    if task.section == "B" and node.level == YEAR:
+        return f"Tự xếp loại năm {period.year}"
+    if task.section == "B" and period.kind == "year":
+        return "Tự xếp loại cả giai đoạn"
+    return "Tự nhận mức xếp loại"
+
+
+def _write_rating_inputs(sheet: Any, fmt: Formats, r: int, title: str) -> None:
     col = COLUMN_INDEX
     c = col["self_rating"]
     sheet.write_blank(r, c, None, fmt["input_center"])
@@ -387,7 +400,7 @@ def _write_rating_inputs(sheet: Any, fmt: Formats, r: int) -> None:
         {
             "validate": "list",
             "source": list(reversed(LEVELS)),
-            "input_title": "Tự nhận mức xếp loại",
+            "input_title": title,
             "input_message": "HTXS: Hoàn thành xuất sắc; HTT: Hoàn thành tốt; HT: Hoàn thành; "
             "KHT: Không hoàn thành.",
             "error_title": "Mức xếp loại không hợp lệ",
