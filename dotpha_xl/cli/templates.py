@@ -99,7 +99,9 @@ def template_plan(
     "--previous",
     "previous_dir",
     type=INPUT_DIR,
-    help="Thư mục các báo cáo kỳ trước: điền sẵn mức độ hoàn thành và sản phẩm.",
+    help="Thư mục các báo cáo kỳ trước: báo cáo trước đó của cùng năm (điền sẵn mức độ hoàn "
+    "thành và sản phẩm), hoặc báo cáo năm của năm trước (kết quả các năm trước của việc theo giai "
+    "đoạn, điền sẵn và khoá).",
 )
 @pass_context
 def template_report(
