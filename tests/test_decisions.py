@@ -399,3 +399,22 @@ def test_the_whole_period_report_has_its_own_deadline(tmp_path):
 
     assert cb104(s) == {"A1": (date(2027, 12, 25), False), "B1": (date(2027, 12, 25), False)}
     assert cb104(early) == {"A1": (date(2027, 12, 25), False), "B1": (date(2027, 12, 10), True)}
+
+
+def test_the_final_year_rates_the_year_and_the_period_and_the_period_counts():
+    from dotpha_xl.domain.decisions import (
+        rated_scopes,
+        rating_that_counts,
+        self_rating_check,
+    )
+
+    year = parse_period("2028")
+    assert rated_scopes("B", year, 2028) == ("year", "period")
+    assert rated_scopes("B", year, 2029) == ("year",)
+    assert rated_scopes("A", year, 2028) == ("year",)
+    assert rated_scopes("B", parse_period("2028-Q2"), 2028) == ()
+    assert rating_that_counts("HTXS", "HTT") == "HTT"
+    assert rating_that_counts("HTT", None) == "HTT"
+    assert self_rating_check([("HTXS", "HTXS"), ("HTXS", "HTT")]) == "above"
+    assert self_rating_check([("HT", "HTXS"), (None, "HTT")]) == "below"
+    assert self_rating_check([("HTT", "HTT"), (None, None)]) is None

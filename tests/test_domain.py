@@ -254,6 +254,15 @@ def test_period_task_rates_current_year_then_whole_period():
     assert final.completion_year == 0
     assert final.completion_period == 50
     assert final.rating == HT
+    # the final year rates the year too (R30); the period's rating counts (R31)
+    assert (final.rating_year, final.rating_period) == (KHT, HT)
+    assert (year_one.rating_year, year_one.rating_period) == (HTXS, None)
+    assert final.expected_period == 100 and year_one.expected_period == 50
+    rated = evaluate_task(
+        root, 2026, 2027, parse_period("2027"), done, self_rating=HTXS, self_rating_year=KHT
+    )
+    assert (rated.self_rating_period, rated.self_rating_year) == (HTXS, KHT)
+    assert "self_rating_above" in rated.flags
     cols = official_columns(root, final.figures)
     assert cols["B1.Y1"] == {"year": 100, "period": 50}
     assert cols["B1"] == {"period": 50}

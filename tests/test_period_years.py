@@ -212,3 +212,48 @@ def test_without_the_year_before_the_cadre_types_year_1_with_a_warning(cycle):
     codes = [(w["code"], w["cell"]) for w in data["warnings"]]
     year_row = sheet.cell(c.rows["B1.Y1"], c.columns["actual_product"]).coordinate
     assert ("earlier_years_not_carried", year_row) in codes
+
+
+def test_a_later_report_of_the_same_year_keeps_year_1_carried(cycle):
+    q2 = cycle / "q2_2028"
+    run("template", "report", "--plans", cycle / "plans2028", "--period", "2028-Q2",
+        "--out", q2, "--previous", report_2027(cycle))  # fmt: skip
+    fill(only(q2), {k: {"completion": 1.0, "actual_product": "x"} for k in year_items(2)[:6]})
+    year = cycle / "year_from_q2"
+    run("template", "report", "--plans", cycle / "plans2028", "--period", "2028",
+        "--out", year, "--previous", q2)  # fmt: skip
+    back = read_report(only(year), default_settings())
+    assert back.ok and back.carried_from == "2027" and set(back.carried) == set(year_items(1))
+    assert back.completions["B1.Y1.Q4.M2.I1"] == 50 and back.completions["B1.Y2.Q2.M3.I1"] == 100
+    sheet = form_sheet(openpyxl.load_workbook(only(year)))
+    c = find_contract(sheet)
+    assert sheet.cell(c.rows["B1.Y1.Q1.M1.I1"], c.columns["completion"]).protection.locked
+    assert not sheet.cell(c.rows["B1.Y2.Q1.M1.I1"], c.columns["completion"]).protection.locked
+
+
+def test_year_1_planned_otherwise_is_not_carried(cycle):
+    plans = cycle / "plans2028_changed"
+    plans.mkdir()
+    path = plans / only(cycle / "plans2028").name
+    path.write_bytes(only(cycle / "plans2028").read_bytes())
+    fill(path, {"B1.Y1.Q1.M1.I1": {"content": "Nội dung khác"}})
+    run("validate", plans)
+    result = run("template", "report", "--plans", plans, "--period", "2028",
+                 "--out", cycle / "changed_plan", "--previous", report_2027(cycle))  # fmt: skip
+    assert "kế hoạch các năm trước khác" in result.output
+    assert "không lấy từ báo cáo năm trước" in result.output
+    back = read_report(only(cycle / "changed_plan"), default_settings())
+    assert back.carried == {} and any(p.code == "earlier_years_not_carried" for p in back.problems)
+
+
+def test_the_consolidation_json_reads_back_both_ratings_exactly(cycle):
+    from dotpha_xl.store.consolidation_json import load_consolidation
+
+    folder = report_2028(cycle, "reload")
+    consolidate(cycle, 2028, folder)
+    (row,) = load_consolidation(cycle / "out2028_reload", "2028").tasks
+    r = row.result
+    assert (r.rating_year, r.rating_period, r.rating) == ("HTXS", "HTT", "HTT")
+    assert (r.self_rating_year, r.self_rating_period) == ("HTXS", "HTXS")
+    assert r.completion_period == 95 and r.expected_period == 100
+    assert row.completion_rated == 95 and "self_rating_above" in r.flags
