@@ -167,6 +167,8 @@ def fill_report(source: Path, target: Path, rng: random.Random, scenario: str = 
         node = parse_key(key)
         if node.level != "item":
             continue
+        if sheet.cell(r, col["completion"]).protection.locked:
+            continue  # an earlier year carried from the year before's report: not the cadre's
         year = starts[node.task_key] + ((node.year or 1) - 1)
         month = 3 * (node.quarter - 1) + node.month
         due = month_end(year, month) <= period.end

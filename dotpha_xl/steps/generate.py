@@ -155,7 +155,9 @@ def generate_reports(
             result.skipped.append(plan.cadre_id)
             continue
         person = person_from_meta(plan.meta)
-        inputs, problems = previous_inputs(previous.get(plan.cadre_id), tasks, period, person)
+        inputs, problems = previous_inputs(
+            previous.get(plan.cadre_id), tasks, period, person, plan.file
+        )
         result.problems += problems
         data = write_report(
             person,
@@ -176,6 +178,7 @@ def previous_inputs(
     tasks: dict[str, PlannedTask],
     period: ReportPeriod,
     person: Person,
+    plan_file: str = "",
 ) -> tuple[ReportInputs | None, list[Problem]]:
     """What a report of ``period`` is pre-filled with from the cadre's report in ``--previous``
     (reading R32): an earlier report of the same year gives every item as it left them (its
@@ -198,7 +201,7 @@ def previous_inputs(
             )
     carried = inputs.carried if inputs is not None else {}
     for task_key, _ in uncarried_tasks(tasks, period, carried):
-        problems.append(not_carried(task_key, who))
+        problems.append(not_carried(task_key, who, plan_file))
     return inputs, problems
 
 
