@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.tree import Node
@@ -25,8 +25,8 @@ from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_perce
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.report_form import CarriedItem, ReportInputs, earlier_years
 
-if TYPE_CHECKING:  # pragma: no cover
-    from dotpha_xl.xlsx.reports import ReportFile
+#: ``xlsx.reports.ReportFile`` (not imported: the reader imports this module).
+ReportFile = Any
 
 #: How far a carried completion read back may be from the sealed one (percent points): the cell
 #: holds the float of the exact figure, which a re-save may print with fewer digits.
