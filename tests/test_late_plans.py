@@ -134,3 +134,35 @@ def test_consolidation_lists_late_plans_in_its_json_and_the_body_workbook(cycle,
     tc = openpyxl.load_workbook(next(out.glob("TC_*.xlsx")))
     assert not [r for r in tc["Kế hoạch nộp muộn"].iter_rows(values_only=True) if r[0]
                 and str(r[0]).startswith("CB9")]  # fmt: skip
+
+
+def test_a_plan_is_due_by_the_latest_of_its_tasks_and_a_handover_counts():
+    from dotpha_xl.records.people import Assignment, Assignments, Cadre
+    from dotpha_xl.steps.late_plans import plan_deadlines
+
+    def cadre(cid, **kw):
+        return Cadre(cid, cid, "Giám đốc", "Sở", "UBND", **kw)
+
+    cadres = {
+        c.cadre_id: c
+        for c in (
+            cadre("C1"),  # two tasks, one assigned on 15/03
+            cadre("C2", status="moved", left_on=date(2027, 7, 15)),
+            cadre("C3", appointed_on=date(2027, 7, 20), predecessor_id="C2"),  # takes over
+            cadre("C4", appointed_on=date(2027, 2, 10)),  # no assignment date known
+            cadre("C5"),
+        )
+    }
+    table = Assignments(
+        [
+            Assignment("C1", "A", 1, "x", 2027, 2027, assigned_on=date(2026, 12, 28)),
+            Assignment("C1", "A", 2, "y", 2027, 2027, assigned_on=date(2027, 3, 15)),
+            Assignment("C5", "A", 1, "z", 2027, 2027, assigned_on=date(2026, 12, 28)),
+        ]
+    )
+    due = plan_deadlines(cadres, default_settings(), 2027, table)
+    assert (due["C1"].due, due["C1"].assigned_on) == (date(2027, 4, 15), date(2027, 3, 15))
+    # the handover day (the successor appointed after the predecessor left: the appointment)
+    assert (due["C3"].due, due["C3"].assigned_on) == (date(2027, 8, 20), date(2027, 7, 20))
+    assert due["C4"].due == date(2027, 3, 10)
+    assert (due["C5"].due, due["C5"].assigned_on) == (date(2027, 1, 25), None)
