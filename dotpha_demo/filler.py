@@ -61,7 +61,7 @@ PLAN_FLAWS: dict[str, str] = {
     "CB112": "text_percent_with_decimal_comma",
     "CB118": "weight_without_content",
 }
-#: When a plan is received (its file time): before 25/01 but for these (Art. 4.4 b, R30): CB108
+#: When a plan is received (its file time): before 25/01 but for these (Art. 4.4 b, R33): CB108
 #: sends it late; CB139, assigned its task on 15/03/2027, sends it after 25/01 but within the
 #: month it has.
 PLAN_RECEIVED: dict[str, tuple[int, int, int]] = {"CB108": (2027, 2, 3), "CB139": (2027, 4, 10)}

@@ -1,4 +1,4 @@
-"""Plan deadlines (Art. 4.4 b, docs/regulation.md R30), through the CLI: 25/01 of the year, or a
+"""Plan deadlines (Art. 4.4 b, docs/regulation.md R33), through the CLI: 25/01 of the year, or a
 month after a task assigned later; judged on the first accepted plan; listed by ``validate``,
 in the consolidation JSON and in the body workbook."""
 

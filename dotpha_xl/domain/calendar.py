@@ -107,7 +107,7 @@ def plan_deadline_for_new(settings: Settings, assigned_on: date) -> date:
 
 def plan_deadline(settings: Settings, year: int, assigned_on: date | None = None) -> date:
     """The deadline of the plan of ``year`` for a task assigned on ``assigned_on`` (Art. 4.4 b,
-    docs/regulation.md R30): ``deadlines.plan`` (25/01 of ``year``); for a task assigned after
+    docs/regulation.md R33): ``deadlines.plan`` (25/01 of ``year``); for a task assigned after
     the Committee's decision deadline (``deadlines.decision``, 31/12 of ``year - 1``), a
     successor's handover included, ``new_plan_months`` after the assignment when that is later."""
     general = settings.deadlines["plan"].in_year(year)

@@ -173,7 +173,7 @@ class Superseded:
 
 @dataclass
 class LatePlan:
-    """A cadre's plan of the year received after its deadline (Art. 4.4 b, R30), judged on the
+    """A cadre's plan of the year received after its deadline (Art. 4.4 b, R33), judged on the
     first accepted version: ``deadline`` is 25/01, or a month after the latest assignment (a
     successor's handover) when that came after the decision, ``assigned_on``."""
 
@@ -222,7 +222,7 @@ class Consolidation:
     #: Cadre id -> the cadre's own computed level (Art. 7.3 c, R28), for the cadres with a task
     #: rated in this report (:func:`cadre_levels`).
     levels: dict[str, str] = field(default_factory=dict)
-    #: The plans of the year received late (Art. 4.4 b, R30), in roster order.
+    #: The plans of the year received late (Art. 4.4 b, R33), in roster order.
     late_plans: list[LatePlan] = field(default_factory=list)
 
     def __getstate__(self) -> dict[str, Any]:

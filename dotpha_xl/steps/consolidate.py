@@ -205,7 +205,7 @@ def _late_plans(
     ledger: Any,
     read: Callable[..., list[FileOutcome]],
 ) -> list[LatePlan]:
-    """The plans of ``year`` received late (Art. 4.4 b, R30; ``steps.late_plans``), each judged
+    """The plans of ``year`` received late (Art. 4.4 b, R33; ``steps.late_plans``), each judged
     on the cadre's first accepted plan the intake ledger recorded (``validate --receipts``
     records the receipts' times); for a cadre the ledger does not know, the plan files named
     for them in ``plans_dir`` (``CB101_..._ke_hoach_2027.xlsx``), by modification time."""

@@ -1,4 +1,4 @@
-"""Plan deadlines and late plans (Art. 4.4 b; docs/regulation.md R30).
+"""Plan deadlines and late plans (Art. 4.4 b; docs/regulation.md R33).
 
 Each cadre's plan of year Y is one form holding all their tasks of Y, so it has one deadline: the
 latest of its tasks' deadlines (``domain.calendar.plan_deadline``): 25/01 of Y, or a month after

@@ -26,7 +26,7 @@ class Validation:
     problems: list[Problem] = field(default_factory=list)  # of the batch itself (roster)
     #: File name -> the traceback of a bug met while reading it (``internal_error``).
     tracebacks: dict[str, str] = field(default_factory=dict)
-    #: The plans received after their deadline (Art. 4.4 b, R30), judged on each cadre's first
+    #: The plans received after their deadline (Art. 4.4 b, R33), judged on each cadre's first
     #: accepted plan of the year (this run's or the intake ledger's).
     late_plans: list[LatePlan] = field(default_factory=list)
 

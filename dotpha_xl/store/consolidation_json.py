@@ -179,7 +179,7 @@ def _lists(c: Consolidation) -> dict[str, Any]:
         "missing": [missing_json(m) for m in c.missing],
         "rejected": [rejected_json(r) for r in c.rejected],
         "superseded": [superseded_json(s) for s in c.superseded],
-        # the plans of the year received after their deadline (Art. 4.4 b, R30)
+        # the plans of the year received after their deadline (Art. 4.4 b, R33)
         "late_plans": [p.to_json() for p in c.late_plans],
         "narratives": [{"cadre_id": cadre_id, **texts} for cadre_id, texts in c.narratives.items()],
         # every warning of the files kept, at its cell; the side tables' problems

@@ -323,7 +323,7 @@ class Ledger:
     def first_accepted(self, form: str, period: str) -> dict[str, tuple[str, datetime]]:
         """Cadre id -> (file, when received) of the first version of ``(form, cadre, period)``
         that was accepted (not rejected), by its ``received`` time (else its modification time,
-        else when first seen): what lateness is judged on (R22, R30)."""
+        else when first seen): what lateness is judged on (R22, R33)."""
         found = self._db.execute(
             "SELECT cadre_id, file, COALESCE(received, mtime, first_seen) FROM intake "
             "WHERE form = ? AND period = ? AND verdict != 'rejected' AND cadre_id != ''",

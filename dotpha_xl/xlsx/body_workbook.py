@@ -731,7 +731,7 @@ def _late_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
 
 
 def _late_plans_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
-    """The plans of the year received after their deadline (Art. 4.4 b, R30)."""
+    """The plans of the year received after their deadline (Art. 4.4 b, R33)."""
     columns = (
         Column("stt", "STT", 5),
         Column("cadre_id", "Mã cán bộ", 10),
