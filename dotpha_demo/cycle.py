@@ -3,7 +3,8 @@ the cadres, a reviewing body and the Standing Committee's secretariat through th
 alone (``find_contract``), like an outside tool.  Not for users.
 
 Scenarios: ``REGISTRATION_SCENARIOS`` (one late, one missing), a body rewording a task
-(``PROPOSAL_EDITS``), the Committee declining one task and rewording another (``DECISION_EDITS``).
+(``PROPOSAL_EDITS``) and adding one nobody registered (``BODY_ADDS``), the Committee declining one
+task, rewording another and adding one (``COMMITTEE_ADDS``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ TARGETS = (
 #: (body code, task number among the body's rows) -> new proposed title.
 PROPOSAL_EDITS: dict[str, str] = {"TC": "CB101:A1"}
 PROPOSED_TITLE = "Số hoá 100% hồ sơ đảng viên và kết nối cơ sở dữ liệu quốc gia"
+#: The blank new-task row a body fills (Art. 4.2 e), and what it writes there.
+BODY_ADDS = "CB101:new1"
+BODY_TITLE = "Xây dựng cơ sở dữ liệu cán bộ diện Ban Thường vụ quản lý"
+#: The blank new-task row the Committee fills (Art. 4.3, 2.5), and what it writes there.
+COMMITTEE_ADDS = "CB104:new1"
+COMMITTEE_TITLE = "Hoàn thành chuyển đổi số cấp xã trên địa bàn huyện"
 #: Row keys the Committee declines and rewords.
 DECLINE = "CB102:A2"
 REWORD = "CB103:A1"
@@ -93,6 +100,16 @@ def fill_registrations(
     return written
 
 
+def _write(c, key: str, prefix: str, title: str, targets: str, year: int = 2027) -> None:
+    """Fill a new-task row (an annual task of ``year``) through its column keys."""
+    r = c.rows[key]
+    c.sheet.cell(r, c.columns[f"{prefix}_title"]).value = title
+    c.sheet.cell(r, c.columns[f"{prefix}_targets"]).value = targets
+    c.sheet.cell(r, c.columns[f"{prefix}_section"]).value = "năm"
+    c.sheet.cell(r, c.columns[f"{prefix}_start_year"]).value = year
+    c.sheet.cell(r, c.columns[f"{prefix}_end_year"]).value = year
+
+
 def edit_proposals(folder: Path, out: Path) -> list[Path]:
     """A body rewords one task (``PROPOSAL_EDITS``); every other row is left as pre-filled."""
     written = []
@@ -104,6 +121,9 @@ def edit_proposals(folder: Path, out: Path) -> list[Path]:
                 r = c.rows[key]
                 c.sheet.cell(r, c.columns["proposed_title"]).value = PROPOSED_TITLE
                 c.sheet.cell(r, c.columns["proposal_note"]).value = "Mở rộng phạm vi"
+        if BODY_ADDS in c.rows:
+            _write(c, BODY_ADDS, "proposed", BODY_TITLE, "100% hồ sơ cán bộ được cập nhật")
+            c.sheet.cell(c.rows[BODY_ADDS], c.columns["proposal_note"]).value = "Đề xuất thêm"
         target = out / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         book.save(target)
@@ -119,6 +139,8 @@ def edit_decision(source: Path, target: Path) -> Path:
         c.sheet.cell(c.rows[DECLINE], c.columns["decision"]).value = "không giao"
     if REWORD in c.rows:
         c.sheet.cell(c.rows[REWORD], c.columns["decided_title"]).value = DECIDED_TITLE
+    if COMMITTEE_ADDS in c.rows:
+        _write(c, COMMITTEE_ADDS, "decided", COMMITTEE_TITLE, "100% xã có dịch vụ công trực tuyến")
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
     return target

@@ -61,6 +61,10 @@ PLAN_FLAWS: dict[str, str] = {
     "CB112": "text_percent_with_decimal_comma",
     "CB118": "weight_without_content",
 }
+#: When a plan is received (its file time): before 25/01 but for these (Art. 4.4 b, R33): CB108
+#: sends it late; CB139, assigned its task on 15/03/2027, sends it after 25/01 but within the
+#: month it has.
+PLAN_RECEIVED: dict[str, tuple[int, int, int]] = {"CB108": (2027, 2, 3), "CB139": (2027, 4, 10)}
 
 
 @dataclass
@@ -240,13 +244,18 @@ def cadre_of(path: Path) -> str:
 def fill_plans(
     plans: Path, out: Path, seed: int = 2027, flaws: dict[str, str] | None = None
 ) -> list[Path]:
-    """Fill every plan of a folder into ``out`` (same file names)."""
+    """Fill every plan of a folder into ``out`` (same file names); file times say when each was
+    received (``PLAN_RECEIVED``, else 20/01 of the plan's year)."""
     flaws = PLAN_FLAWS if flaws is None else flaws
     written = []
     for path in _workbooks(plans):
         rng = random.Random(f"{seed}:{path.name}")
         target = out / path.name
         fill_plan(path, target, rng, flaws.get(cadre_of(path), ""))
+        year = int(path.stem.rsplit("_", 1)[-1]) if path.stem[-4:].isdigit() else 2027
+        day = PLAN_RECEIVED.get(cadre_of(path), (year, 1, 20))
+        when = datetime(year, *day[1:], 9, 30).timestamp()
+        os.utime(target, (when, when))
         written.append(target)
     return written
 

@@ -7,6 +7,8 @@ set -euo pipefail
 out=${1:-demo_output}
 data=sample_data
 rm -rf "$out"; mkdir -p "$out"
+# The intake ledger of this run (lateness is judged on the first accepted version it recorded).
+export DOTPHA_LEDGER="${DOTPHA_LEDGER:-$out/dotpha.sqlite}"
 say() { printf '\n== %s\n' "$*"; }
 
 say "Lịch năm 2027"
@@ -42,10 +44,10 @@ dotpha --quiet template plan --roster $data/roster.xlsx --assignments $data/assi
 say "2. Cán bộ điền kế hoạch (bộ điền mẫu, có vài lỗi cố ý)"
 python -m dotpha_demo plans --plans "$out/1_ke_hoach_mau" --out "$out/2_ke_hoach_da_nop" > /dev/null
 
-say "3. Kiểm tra kế hoạch; bản chú thích lỗi ở $out/3_ke_hoach_loi"
+say "3. Kiểm tra kế hoạch (và kế hoạch nộp muộn); bản chú thích lỗi ở $out/3_ke_hoach_loi"
 set +e
 dotpha validate "$out/2_ke_hoach_da_nop" --roster $data/roster.xlsx --year 2027 \
-  --annotate "$out/3_ke_hoach_loi" | grep -v ": hợp lệ$"
+  --assignments $data/assignments.xlsx --annotate "$out/3_ke_hoach_loi" | grep -v ": hợp lệ$"
 status=$?
 set -e
 

@@ -220,3 +220,151 @@ def test_decision_lists_carried_tasks_given_by_default(chain, tmp_path):
     # Numbered after CB101's other annual tasks, not over them.
     numbers = [a.task_no for a in mine if a.section == "A"]
     assert len(numbers) == len(set(numbers)) > 1
+
+
+# --------------------------------------------------------------------------- tasks added (issue 16)
+
+
+def assignment_rows(path: Path) -> list:
+    from dotpha_xl.xlsx.tables import read_assignments
+
+    table = read_assignments(path, default_settings())
+    assert table.problems == []
+    return table.rows
+
+
+def test_tasks_added_by_a_body_and_the_committee_reach_the_plans_with_their_origin(chain):
+    d = chain["dir"]
+    decision = read_review(d / "decision_done.xlsx", "decision")
+    assert decision.ok, decision.problems
+    # The body's task is listed for the Committee beside the registered ones, marked as new.
+    added = [r for r in decision.rows.values() if r.values["proposed_title"] == cycle.BODY_TITLE]
+    assert [r.cadre_id for r in added] == ["CB101"]
+    assert added[0].values["title"].startswith("(Không đăng ký")
+    assert decision.prefilled["origin"][added[0].key] == "body"
+
+    rows = assignment_rows(d / "gv.xlsx")
+    by_title = {a.title: a for a in rows}
+    body, committee = by_title[cycle.BODY_TITLE], by_title[cycle.COMMITTEE_TITLE]
+    assert (body.cadre_id, body.origin, body.section) == ("CB101", "body", "A")
+    assert (committee.cadre_id, committee.origin) == ("CB104", "committee")
+    # Numbered after the cadre's registered tasks, no clash.
+    for task in (body, committee):
+        mine = [a for a in rows if a.cadre_id == task.cadre_id and a.section == "A"]
+        registered = [a.task_no for a in mine if a.origin == "registration"]
+        assert registered and task.task_no == max(registered) + 1
+        assert len({a.task_no for a in mine}) == len(mine)
+    assert {a.origin for a in rows} == {"registration", "body", "committee"}
+
+    for cadre_id, title, origin in (
+        ("CB101", cycle.BODY_TITLE, "body"),
+        ("CB104", cycle.COMMITTEE_TITLE, "committee"),
+    ):
+        tasks = _tasks(next((d / "plans").glob(f"{cadre_id}_*.xlsx")))
+        origins = {t["title"]: t.get("origin") for t in tasks}
+        assert origins[title] == origin
+        assert {o for t, o in origins.items() if t != title} == {"registration"}
+
+
+def _proposals_of(chain, tmp_path: Path) -> Path:
+    """A copy of the bodies' edited proposals to change further."""
+    import shutil
+
+    target = tmp_path / "prop"
+    shutil.copytree(chain["dir"] / "prop_done", target)
+    return target
+
+
+def _insert_row_under(sheet, row: int) -> int:
+    """Insert an empty row under ``row`` (1-based) as Excel does: merged ranges below move."""
+    merged = [m for m in sheet.merged_cells.ranges]
+    for m in merged:
+        sheet.unmerge_cells(str(m))
+    sheet.insert_rows(row + 1)
+    for m in merged:
+        if m.min_row > row:
+            m.shift(0, 1)
+        sheet.merge_cells(str(m))
+    return row + 1
+
+
+def test_a_row_inserted_without_key_under_a_cadre_is_a_new_task(chain, tmp_path):
+    props = _proposals_of(chain, tmp_path)
+    path = props / "TC_de_xuat_2027.xlsx"
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form(book))
+    below = max(r for k, r in c.rows.items() if k.startswith("CB102:") and ":new" not in k)
+    registered_b = len([k for k in c.rows if k.startswith("CB102:B")])
+    r = _insert_row_under(c.sheet, below)
+    assert c.sheet.cell(r, 1).value is None  # no key
+    for column, value in {
+        "proposed_title": "Việc giai đoạn cơ quan đề xuất thêm",
+        "proposed_section": "Giai đoạn",
+        "proposed_start_year": 2027,
+        "proposed_end_year": 2028,
+    }.items():
+        c.sheet.cell(r, c.columns[column]).value = value
+    book.save(path)
+    run(
+        "decision", "--proposals", str(props), "--roster", ROSTER, "--year", "2027",
+        "--out", str(tmp_path / "decision.xlsx"),
+    )  # fmt: skip
+    found = read_review(tmp_path / "decision.xlsx", "decision")
+    added = [
+        r for r in found.rows.values()
+        if r.values["proposed_title"] == "Việc giai đoạn cơ quan đề xuất thêm"
+    ]  # fmt: skip
+    want = f"CB102:B{registered_b + 1}"  # after the registered period tasks
+    assert [(r.key, r.values["proposed_years"]) for r in added] == [(want, "2027–2028")]
+    run("assignments", "--decision", str(tmp_path / "decision.xlsx"), "--out",
+        str(tmp_path / "gv.xlsx"))  # fmt: skip
+    mine = [a for a in assignment_rows(tmp_path / "gv.xlsx") if a.cadre_id == "CB102"]
+    added = [a for a in mine if a.origin == "body"]
+    assert [(a.section, a.task_no, a.start_year, a.end_year) for a in added] == [
+        ("B", registered_b + 1, 2027, 2028)
+    ]
+
+
+def test_an_incomplete_new_task_is_an_error_at_its_cell(chain, tmp_path):
+    props = _proposals_of(chain, tmp_path)
+    path = props / "TC_de_xuat_2027.xlsx"
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form(book))
+    r = c.rows["CB102:new1"]
+    c.sheet.cell(r, c.columns["proposed_title"]).value = "Chỉ có tên việc"
+    book.save(path)
+    result = run(
+        "decision", "--proposals", str(props), "--roster", ROSTER, "--year", "2027",
+        "--out", str(tmp_path / "decision.xlsx"), code=1,
+    )  # fmt: skip
+    letter = openpyxl.utils.get_column_letter
+    section_cell = f"{letter(c.columns['proposed_section'])}{r}"
+    year_cell = f"{letter(c.columns['proposed_start_year'])}{r}"
+    text = result.output
+    assert "còn thiếu loại việc (năm hoặc giai đoạn)" in text and section_cell in text
+    assert "còn thiếu năm bắt đầu" in text and year_cell in text
+    assert "TC_de_xuat_2027.xlsx" in text
+
+
+def test_a_task_the_committee_adds_needs_its_years(chain, tmp_path):
+    import shutil
+
+    path = tmp_path / "decision.xlsx"
+    shutil.copy(chain["dir"] / "decision_done.xlsx", path)
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form(book))
+    r = c.rows["CB105:new1"]
+    c.sheet.cell(r, c.columns["decided_title"]).value = "Việc giao thêm"
+    c.sheet.cell(r, c.columns["decided_section"]).value = "giai đoạn"
+    c.sheet.cell(r, c.columns["decided_start_year"]).value = 2027
+    book.save(path)
+    result = run("assignments", "--decision", str(path), "--out", str(tmp_path / "gv.xlsx"),
+                 code=1)  # fmt: skip
+    cell = f"{openpyxl.utils.get_column_letter(c.columns['decided_end_year'])}{r}"
+    assert "còn thiếu năm kết thúc" in result.output and cell in result.output
+    assert not (tmp_path / "gv.xlsx").exists()
+    # Decided "không giao", the row is not a task and nothing is wrong.
+    c.sheet.cell(r, c.columns["decision"]).value = "không giao"
+    book.save(path)
+    run("assignments", "--decision", str(path), "--out", str(tmp_path / "gv.xlsx"))
+    assert "Việc giao thêm" not in {a.title for a in assignment_rows(tmp_path / "gv.xlsx")}

@@ -132,11 +132,12 @@ def test_body_summary_reads_back_as_the_json(sample, period, body):
 def test_body_workbook_sheets_and_other_lists(sample):
     c = sample["2027"]
     book = openpyxl.load_workbook(io.BytesIO(write_body_workbook(c, "TC", default_settings())))
-    assert book.sheetnames[:8] == [
+    assert book.sheetnames[:9] == [
         "Tổng hợp",
         "Chi tiết",
         "Chưa nộp",
         "Nộp muộn",
+        "Kế hoạch nộp muộn",
         "Khó khăn, đề xuất",
         "Tệp bị từ chối",
         "Cảnh báo",

@@ -177,6 +177,16 @@ def consolidation_exit_code(c: Any, *, debug: bool) -> int:
     type=OUTPUT_DIR,
     help="Ghi bản sao của mỗi tệp có lỗi, tô đỏ và chú thích ô sai, vào thư mục này.",
 )
+@click.option(
+    "--receipts",
+    type=INPUT_FILE,
+    help="Bảng thời điểm nhận kế hoạch (cột file, received); mặc định: thời điểm sửa tệp.",
+)
+@click.option(
+    "--assignments",
+    type=INPUT_FILE,
+    help="Danh sách giao việc: hạn kế hoạch của việc giao sau tính từ ngày giao (Điều 4.4 b).",
+)
 @json_option
 @pass_context
 def validate(
@@ -186,18 +196,22 @@ def validate(
     year: int | None,
     annotate_dir: Path | None,
     json_path: Path | None,
+    receipts: Path | None = None,
+    assignments: Path | None = None,
 ) -> None:
-    """Kiểm tra các tệp kế hoạch đã điền (tệp hoặc thư mục) và chỉ ra từng ô sai.
+    """Kiểm tra các tệp kế hoạch đã điền (tệp hoặc thư mục) và chỉ ra từng ô sai; liệt kê kế
+    hoạch nộp muộn (hạn 25/01, hoặc 01 tháng sau ngày giao việc với việc giao sau).
 
     Exit 0 khi mọi tệp hợp lệ, 1 khi có lỗi dữ liệu, 2 khi dùng sai lệnh.
 
-    Example: dotpha validate ke_hoach/ --annotate ke_hoach_loi/
+    Example: dotpha validate ke_hoach/ --roster roster.xlsx --assignments giao_viec.xlsx
+    --receipts thoi_diem_nhan.xlsx --annotate ke_hoach_loi/
     """
     from dotpha_xl.steps.validate import validate_plans
 
     result = validate_plans(
         files, obj.settings, roster_path=roster, year=year, annotate_dir=annotate_dir,
-        ledger=obj.ledger("validate"),
+        ledger=obj.ledger("validate"), receipts_path=receipts, assignments_path=assignments,
     )  # fmt: skip
     emit_json(json_path, result.to_dict())
     render_problems(result.problems)
@@ -207,6 +221,14 @@ def validate(
         render_problems(verdict.problems)
     valid = sum(f.ok for f in result.files)
     click.echo(f"{valid}/{len(result.files)} tệp hợp lệ.", err=True)
+    if result.late_plans:
+        click.echo(f"{len(result.late_plans)} kế hoạch nộp muộn (Điều 4.4 b):", err=True)
+    for late in result.late_plans:
+        click.echo(
+            f"  {late.cadre.cadre_id} {late.cadre.full_name}: nhận {late.received:%d/%m/%Y}, "
+            f"hạn {late.deadline:%d/%m/%Y}, muộn {late.days_late} ngày ({late.file})",
+            err=True,
+        )
     if result.tracebacks:
         click.echo("Lỗi chương trình khi đọc một số tệp (không phải lỗi của tệp).", err=True)
         for file, trace in result.tracebacks.items() if obj.debug else ():

@@ -105,6 +105,23 @@ def plan_deadline_for_new(settings: Settings, assigned_on: date) -> date:
     return add_months(assigned_on, settings.new_plan_months)
 
 
+def plan_deadline(settings: Settings, year: int, assigned_on: date | None = None) -> date:
+    """The deadline of the plan of ``year`` for a task assigned on ``assigned_on`` (Art. 4.4 b,
+    docs/regulation.md R33): ``deadlines.plan`` (25/01 of ``year``); for a task assigned after
+    the Committee's decision deadline (``deadlines.decision``, 31/12 of ``year - 1``), a
+    successor's handover included, ``new_plan_months`` after the assignment when that is later."""
+    general = settings.deadlines["plan"].in_year(year)
+    if assigned_on is None or assigned_on <= settings.deadlines["decision"].in_year(year):
+        return general
+    return max(general, plan_deadline_for_new(settings, assigned_on))
+
+
+def days_late(received: date, due: date, reading: str) -> int:
+    """How many days after the last day allowed for ``due`` a paper received on ``received``
+    came; 0 when on time (:func:`is_on_time`)."""
+    return max(0, (received - last_day_allowed(due, reading)).days)
+
+
 def registration_deadline_for_appointed(appointed_on: date) -> date:
     """A cadre appointed after the registration deadline registers at appointment (4.1)."""
     return appointed_on

@@ -356,6 +356,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "{node}: đã ghi một phần nhưng còn thiếu {field}.",
         "Ghi đủ tên việc, căn cứ, chỉ tiêu và năm; hoặc xoá hết nếu không đăng ký việc này.",
     ),
+    "new_task_incomplete": (
+        ERROR,
+        "Việc đề xuất thêm, giao thêm cho cán bộ {value} còn thiếu {field}.",
+        "Ghi đủ tên việc, loại việc (năm hoặc giai đoạn), năm bắt đầu và, với việc theo giai "
+        "đoạn, năm kết thúc; hoặc xoá hết dòng đó nếu không đề xuất, không giao thêm việc.",
+    ),
     "registration_empty": (
         ERROR,
         "Bản đăng ký chưa có việc đột phá, đổi mới nào.",

@@ -172,6 +172,33 @@ class Superseded:
 
 
 @dataclass
+class LatePlan:
+    """A cadre's plan of the year received after its deadline (Art. 4.4 b, R33), judged on the
+    first accepted version: ``deadline`` is 25/01, or a month after the latest assignment (a
+    successor's handover) when that came after the decision, ``assigned_on``."""
+
+    cadre: Cadre
+    file: str
+    received: datetime
+    deadline: date
+    days_late: int
+    assigned_on: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cadre_id": self.cadre.cadre_id,
+            "full_name": self.cadre.full_name,
+            "body": self.cadre.body,
+            "unit": self.cadre.unit,
+            "file": self.file,
+            "received": self.received.isoformat(timespec="seconds"),
+            "deadline": self.deadline.isoformat(),
+            "days_late": self.days_late,
+            "assigned_on": self.assigned_on.isoformat() if self.assigned_on else None,
+        }
+
+
+@dataclass
 class Consolidation:
     period: ReportPeriod
     bodies: dict[str, str]
@@ -195,6 +222,8 @@ class Consolidation:
     #: Cadre id -> the cadre's own computed level (Art. 7.3 c, R28), for the cadres with a task
     #: rated in this report (:func:`cadre_levels`).
     levels: dict[str, str] = field(default_factory=dict)
+    #: The plans of the year received late (Art. 4.4 b, R33), in roster order.
+    late_plans: list[LatePlan] = field(default_factory=list)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "item_store": None}
@@ -215,6 +244,7 @@ class Consolidation:
             tracebacks=dict(self.tracebacks),
             item_store=self.item_store,
             levels={k: v for k, v in self.levels.items() if self._body_of(k) == body},
+            late_plans=[p for p in self.late_plans if p.cadre.body == body],
         )
 
     def carried_over(self) -> list[TaskRow]:

@@ -45,6 +45,8 @@ class Assignment:
     assigned_on: date | None = None
     carried_from: str = ""
     row: int = 0
+    #: ``registration``, ``body``, ``committee`` or ``carried`` (``PlannedTask.origin``).
+    origin: str = ""
 
     @property
     def task_key(self) -> str:
@@ -60,6 +62,7 @@ class Assignment:
         return PlannedTask(
             self.section, self.task_no, self.title, self.start_year, self.end_year,
             basis=self.basis, targets=self.targets, carried_from=self.carried_from,
+            origin=self.origin,
         )  # fmt: skip
 
 

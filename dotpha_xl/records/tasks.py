@@ -23,6 +23,10 @@ class PlannedTask:
     targets: str = ""
     carried_from: str = ""
     root: Node | None = None  # the checked plan tree (a filled plan, a sealed report)
+    #: Where the task came from (docs/workbook-format.md): ``registration``, ``body`` (added by
+    #: a reviewing body's proposals, Art. 4.2 e), ``committee`` (added by the Standing
+    #: Committee's decision, Art. 4.3, 2.5), ``carried`` (Art. 2.5); empty when not known.
+    origin: str = ""
 
     @property
     def key(self) -> str:
@@ -33,8 +37,8 @@ class PlannedTask:
         return self.end_year - self.start_year + 1
 
     def as_meta(self) -> dict[str, Any]:
-        """The task as a workbook's sealed ``_meta`` carries it."""
-        return {
+        """The task as a workbook's sealed ``_meta`` carries it (``origin`` only when known)."""
+        meta: dict[str, Any] = {
             "key": self.key,
             "title": self.title,
             "start_year": self.start_year,
@@ -43,6 +47,9 @@ class PlannedTask:
             "targets": self.targets,
             "carried_from": self.carried_from,
         }
+        if self.origin:
+            meta["origin"] = self.origin
+        return meta
 
     @classmethod
     def from_meta(cls, meta: dict[str, Any], root: Node | None = None) -> PlannedTask:
@@ -58,4 +65,5 @@ class PlannedTask:
             targets=meta.get("targets", ""),
             carried_from=meta.get("carried_from", ""),
             root=root,
+            origin=meta.get("origin", ""),
         )

@@ -22,6 +22,7 @@ from dotpha_xl.kernel.problems import WARNING, Problem, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.records.consolidation import (
     Consolidation,
+    LatePlan,
     Missing,
     Rejected,
     Signal,
@@ -183,6 +184,9 @@ def consolidate(
     for cadre_id, reason in expected.items():
         if cadre_id not in chosen and cadre_id not in handed_over:
             result.missing.append(Missing(roster.cadres[cadre_id], reason))
+    result.late_plans = _late_plans(
+        roster.cadres, plans_dir, assignments_path, period.year, settings, ledger, read
+    )
     order = {cadre_id: n for n, cadre_id in enumerate(roster.cadres)}
     result.tasks.sort(key=lambda t: (order.get(t.cadre.cadre_id, len(order)), t.task_key))
     result.missing.sort(key=lambda m: order.get(m.cadre.cadre_id, len(order)))
@@ -190,6 +194,38 @@ def consolidate(
     if body is not None:
         return result.for_body(body)
     return result
+
+
+def _late_plans(
+    cadres: dict[str, Cadre],
+    plans_dir: Path,
+    assignments_path: Path | None,
+    year: int,
+    settings: Settings,
+    ledger: Any,
+    read: Callable[..., list[FileOutcome]],
+) -> list[LatePlan]:
+    """The plans of ``year`` received late (Art. 4.4 b, R33; ``steps.late_plans``), each judged
+    on the cadre's first accepted plan the intake ledger recorded (``validate --receipts``
+    records the receipts' times); for a cadre the ledger does not know, the plan files named
+    for them in ``plans_dir`` (``CB101_..._ke_hoach_2027.xlsx``), by modification time."""
+    from dotpha_xl.steps.late_plans import earliest, late_plans, plan_deadlines
+
+    first = ledger.first_accepted("plan", str(year)) if ledger is not None else {}
+    suffix = plan_name_suffix(year)
+    earliest(
+        (
+            (p.name.split("_", 1)[0], p.name, datetime.fromtimestamp(p.stat().st_mtime))
+            for p in expand_inputs([plans_dir])
+            if p.stem.endswith(suffix) and p.name.split("_", 1)[0] not in first
+        ),
+        first,
+    )
+    assignments = None
+    if assignments_path is not None:
+        assignments = _table(read, read_assignments, assignments_path, settings)
+    deadlines = plan_deadlines(cadres, settings, year, assignments)
+    return late_plans(first, deadlines, cadres, settings)
 
 
 def _compare_with_previous(

@@ -23,11 +23,18 @@ from dotpha_xl.xlsx.review import (
     ReviewPage,
     ReviewRow,
     ReviewTable,
+    new_task_key,
     write_review,
 )
 from dotpha_xl.xlsx.tables import read_roster
 
 CHOICE_WORDS = {"continue": "tiếp tục", "adjust": "điều chỉnh"}
+#: A task's section as the review workbooks word it (dropdown of a new task's row).
+SECTION_WORDS = {"A": "năm", "B": "giai đoạn"}
+#: The locked text of the row offered, under each cadre's tasks, for a task the body adds.
+NEW_ROW_TITLE = (
+    "(Đề xuất thêm việc, nếu có: ghi tên, loại việc, chỉ tiêu và năm ở các cột nền vàng)"
+)
 
 PROPOSAL_COLUMNS: tuple[ReviewColumn, ...] = (
     ReviewColumn("stt", "STT", 5, kind="center"),
@@ -40,9 +47,19 @@ PROPOSAL_COLUMNS: tuple[ReviewColumn, ...] = (
     ReviewColumn("choice", "Việc đang thực hiện", 14),
     ReviewColumn("proposed_title", "Tên việc đề xuất", 26, True),
     ReviewColumn("proposed_targets", "Chỉ tiêu đề xuất", 24, True),
+    ReviewColumn("proposed_section", "Loại việc", 10, True, tuple(SECTION_WORDS.values())),
     ReviewColumn("proposed_start_year", "Từ năm", 7, True, kind="int"),
     ReviewColumn("proposed_end_year", "Đến năm", 7, True, kind="int"),
     ReviewColumn("proposal_note", "Ý kiến của cơ quan thẩm định", 20, True),
+)
+#: The editable columns of a new task's row, all offered blank.
+NEW_ROW_INPUTS = (
+    "proposed_title",
+    "proposed_targets",
+    "proposed_section",
+    "proposed_start_year",
+    "proposed_end_year",
+    "proposal_note",
 )
 PROPOSAL_GROUPS = (
     ("task_key", "choice", "Nội dung cán bộ đăng ký"),
@@ -196,13 +213,23 @@ def proposals_workbook(p: Proposals, body: str, body_name: str, settings: Settin
                         "choice": choice,
                         "proposed_title": task.title,
                         "proposed_targets": task.targets,
+                        "proposed_section": SECTION_WORDS[task.section],
                         "proposed_start_year": task.start_year,
                         "proposed_end_year": task.end_year,
                         "proposal_note": "",
                     },
                     heading=heading if i == 0 else "",
+                    locked=frozenset({"proposed_section"}),
                 )
             )
+        # A blank row for a task nobody registered (Art. 4.2 e): read back as a new task when
+        # filled, like a row the body inserts without key under the cadre's tasks.
+        rows.append(
+            ReviewRow(
+                new_task_key(cadre_id),
+                {"title": NEW_ROW_TITLE, **dict.fromkeys(NEW_ROW_INPUTS, "")},
+            )
+        )
     mine = [c for c in p.missing if c.body == body]
     late = [r for r in p.late() if p.cadres[r.registration.cadre_id].body == body]
     late_rows = [
@@ -237,6 +264,9 @@ def proposals_workbook(p: Proposals, body: str, body_name: str, settings: Settin
         notes=(
             "Các cột nền vàng được điền sẵn đúng nội dung cán bộ đăng ký: giữ nguyên nếu đồng ý, "
             "sửa trực tiếp nếu đề xuất khác (Điều 4.2). Các cột khác đã được khoá.",
+            "Đề xuất thêm việc cán bộ không đăng ký: ghi vào dòng trống dưới các việc của cán bộ "
+            "(tên việc, loại việc năm hoặc giai đoạn, chỉ tiêu, năm bắt đầu và kết thúc); cần "
+            "thêm nữa thì chèn dòng ngay dưới dòng đó.",
         ),
     )
     spec = ReviewBook(
@@ -244,7 +274,11 @@ def proposals_workbook(p: Proposals, body: str, body_name: str, settings: Settin
         meta={"body": body, "year": str(p.year)},
         page=page,
         table=ReviewTable(
-            PROPOSAL_COLUMNS, rows, PROPOSAL_GROUPS, empty="Không có bản đăng ký hợp lệ nào."
+            PROPOSAL_COLUMNS,
+            rows,
+            PROPOSAL_GROUPS,
+            empty="Không có bản đăng ký hợp lệ nào.",
+            new_rows=True,
         ),
         extra=[
             ExtraSheet(

@@ -21,6 +21,7 @@ from dotpha_xl.kernel.text import exact_of_json, json_figures
 from dotpha_xl.records.consolidation import (
     FLAG_LATE,
     Consolidation,
+    LatePlan,
     Missing,
     Rejected,
     Signal,
@@ -191,6 +192,8 @@ def _lists(c: Consolidation) -> dict[str, Any]:
         "missing": [missing_json(m) for m in c.missing],
         "rejected": [rejected_json(r) for r in c.rejected],
         "superseded": [superseded_json(s) for s in c.superseded],
+        # the plans of the year received after their deadline (Art. 4.4 b, R33)
+        "late_plans": [p.to_json() for p in c.late_plans],
         "narratives": [{"cadre_id": cadre_id, **texts} for cadre_id, texts in c.narratives.items()],
         # every warning of the files kept, at its cell; the side tables' problems
         "warnings": [p.to_dict() for p in c.warnings],
@@ -259,6 +262,17 @@ def from_json(data: dict[str, Any], name: str = "") -> Consolidation:
     ]
     out.superseded = [
         Superseded(s["file"], s["cadre_id"], s["superseded_by"]) for s in data.get("superseded", [])
+    ]
+    out.late_plans = [
+        LatePlan(
+            cadre_of(p),
+            p["file"],
+            datetime.fromisoformat(p["received"]),
+            date.fromisoformat(p["deadline"]),
+            int(p["days_late"]),
+            date.fromisoformat(p["assigned_on"]) if p.get("assigned_on") else None,
+        )
+        for p in data.get("late_plans", [])
     ]
     out.narratives = {
         n["cadre_id"]: {k: v for k, v in n.items() if k != "cadre_id"}

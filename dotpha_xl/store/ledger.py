@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 DEFAULT_LEDGER = "dotpha.sqlite"
 STATUSES = ("new", "updated", "unchanged", "rejected")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: ``received`` (when the file was received: receipts, else its mtime)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS intake (
@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS intake (
     status      TEXT    NOT NULL CHECK (status IN ('new', 'updated', 'rejected')),
     supersedes  INTEGER REFERENCES intake(id),
     command     TEXT    NOT NULL DEFAULT '',
-    problems    TEXT    NOT NULL DEFAULT '[]'
+    problems    TEXT    NOT NULL DEFAULT '[]',
+    received    TEXT
 );
 CREATE INDEX IF NOT EXISTS intake_identity ON intake (form, cadre_id, period);
 CREATE TABLE IF NOT EXISTS completions (
@@ -89,6 +90,7 @@ class Version:
     supersedes: int | None
     command: str
     problems: list[dict[str, str]]
+    received: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +109,7 @@ class Version:
             "supersedes": self.supersedes,
             "command": self.command,
             "problems": self.problems,
+            "received": self.received,
         }
 
 
@@ -134,6 +137,9 @@ class Ledger:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(self.path), timeout=30)
         self._db.executescript(_SCHEMA)
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(intake)")}
+        if "received" not in columns:  # a ledger of schema 1
+            self._db.execute("ALTER TABLE intake ADD COLUMN received TEXT")
         self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._db.commit()
 
@@ -161,9 +167,14 @@ class Ledger:
         mtime: datetime | None = None,
         now: datetime | None = None,
         commit: bool = True,
+        received: datetime | None = None,
     ) -> str:
         """Record one file read; return its status (``new``, ``updated``, ``unchanged``,
-        ``rejected``).  ``commit=False`` leaves the commit to the caller (one per batch)."""
+        ``rejected``).  ``commit=False`` leaves the commit to the caller (one per batch).
+
+        ``received`` is when the file was received, from a receipts table: kept as the
+        version's ``received`` (else its modification time), also for bytes already recorded,
+        since the receipts table is the better source."""
         source = Path(path)
         verdict = verdict_of(problems)
         if mtime is None and source.exists():
@@ -182,7 +193,7 @@ class Ledger:
             ).fetchone()
             if known is None:
                 self._insert(source, sha256, size, seen, mtime, form, cadre_id, period, verdict,
-                             status, None, problem_json)  # fmt: skip
+                             status, None, problem_json, received or mtime)  # fmt: skip
         else:
             identity = (form, cadre_id, period)
             same = self._db.execute(
@@ -197,10 +208,17 @@ class Ledger:
             ).fetchone()
             if same is not None:
                 status = "unchanged"
+                if received is not None:
+                    self._db.execute(
+                        "UPDATE intake SET received = ? WHERE form = ? AND cadre_id = ? "
+                        "AND period = ? AND sha256 = ? AND status != 'rejected'",
+                        (_iso(received), *identity, sha256),
+                    )
             else:
                 status = "new" if latest is None else "updated"
                 self._insert(source, sha256, size, seen, mtime, form, cadre_id, period, verdict,
-                             status, latest[0] if latest else None, problem_json)  # fmt: skip
+                             status, latest[0] if latest else None, problem_json,
+                             received or mtime)  # fmt: skip
         if commit:
             self._db.commit()
         self.summary[status] += 1
@@ -208,23 +226,30 @@ class Ledger:
 
     def _insert(self, source: Path, sha256: str, size: int, seen: str, mtime: datetime | None,
                 form: str, cadre_id: str, period: str, verdict: str, status: str,
-                supersedes: int | None, problems: str) -> None:  # fmt: skip
+                supersedes: int | None, problems: str,
+                received: datetime | None = None) -> None:  # fmt: skip
         self._db.execute(
             "INSERT INTO intake (sha256, size, path, file, first_seen, mtime, form, cadre_id, "
-            "period, verdict, status, supersedes, command, problems) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "period, verdict, status, supersedes, command, problems, received) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (sha256, size, str(source), source.name, seen, _iso(mtime) if mtime else None, form,
-             cadre_id, period, verdict, status, supersedes, self.command, problems),
+             cadre_id, period, verdict, status, supersedes, self.command, problems,
+             _iso(received) if received else None),
         )  # fmt: skip
 
     def record_files(
-        self, form: str, pairs: Iterable[tuple[Path, ReadFile]], *, period_key: str
+        self,
+        form: str,
+        pairs: Iterable[tuple[Path, ReadFile]],
+        *,
+        period_key: str,
+        received: Mapping[Path, datetime] | None = None,
     ) -> list[str]:
         """Record files read by a reader, oldest modification first (so that within one run the
         latest version of a submission is the one that supersedes); statuses in input order.
 
         ``period_key`` names the ``_meta`` key that holds the period (``year`` for plans,
-        ``period`` for reports)."""
+        ``period`` for reports); ``received`` gives, by path, the times of a receipts table."""
         items = list(pairs)
 
         def when(pair: tuple[Path, ReadFile]) -> tuple[float, str]:
@@ -243,6 +268,7 @@ class Ledger:
                 period=read.meta.get(period_key, ""),
                 problems=read.problems,
                 commit=False,
+                received=(received or {}).get(path),
             )
         self._db.commit()  # the batch is one transaction: one disk sync, not one per file
         return [statuses[i] for i in range(len(items))]
@@ -294,6 +320,22 @@ class Ledger:
 
     # -- reading -----------------------------------------------------------------------------
 
+    def first_accepted(self, form: str, period: str) -> dict[str, tuple[str, datetime]]:
+        """Cadre id -> (file, when received) of the first version of ``(form, cadre, period)``
+        that was accepted (not rejected), by its ``received`` time (else its modification time,
+        else when first seen): what lateness is judged on (R22, R33)."""
+        found = self._db.execute(
+            "SELECT cadre_id, file, COALESCE(received, mtime, first_seen) FROM intake "
+            "WHERE form = ? AND period = ? AND verdict != 'rejected' AND cadre_id != ''",
+            (form, period),
+        ).fetchall()
+        out: dict[str, tuple[str, datetime]] = {}
+        for cadre_id, file, when in found:
+            moment = datetime.fromisoformat(when)
+            if cadre_id not in out or (moment, file) < (out[cadre_id][1], out[cadre_id][0]):
+                out[cadre_id] = (file, moment)
+        return out
+
     def history(self, cadre_id: str | None = None) -> list[Version]:
         """Every version recorded (of one cadre when given), by identity then arrival."""
         query = "SELECT * FROM intake"
@@ -313,6 +355,7 @@ class Ledger:
 def _version(r: sqlite3.Row) -> Version:
     fields = {k: r[k] for k in r.keys()}  # noqa: SIM118 - sqlite3.Row is not a mapping
     fields["mtime"] = fields["mtime"] or ""
+    fields["received"] = fields.get("received") or ""
     fields["problems"] = json.loads(fields["problems"] or "[]")
     return Version(**fields)
 

@@ -3,7 +3,8 @@
 Sheets: "Tổng hợp" (one row per cadre and task, under the workbook contract: hidden key column A
 holding ``CADRE_ID:TASK_KEY``, hidden ``key`` row naming the columns, very hidden ``_meta`` with
 form ``body``), "Chi tiết" (every item, and the rows inserted outside the plan), "Chưa nộp",
-"Nộp muộn", "Khó khăn, đề xuất" (what each cadre wrote besides the figures), "Tệp bị từ chối",
+"Nộp muộn", "Kế hoạch nộp muộn" (the year's plans received late), "Khó khăn, đề xuất" (what
+each cadre wrote besides the figures), "Tệp bị từ chối",
 "Cảnh báo" (every warning of the files kept) and "Biểu đồ" (two native charts).  Every text a
 user typed is written with ``write_string``, so a title that starts with ``=`` stays text.  Same
 inputs, same bytes.
@@ -331,6 +332,7 @@ def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> byte
     _detail_sheet(book, fmt, mine, paper)
     _missing_sheet(book, fmt, mine)
     _late_sheet(book, fmt, mine)
+    _late_plans_sheet(book, fmt, mine)
     _narratives_sheet(book, fmt, mine)
     _rejected_sheet(book, fmt, mine)
     _warnings_sheet(book, fmt, mine)
@@ -737,6 +739,56 @@ def _late_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
         rows,
         empty="Không có báo cáo nộp muộn.",
         kinds={"stt": "int", "cadre_id": "center", "received": "datetime", "deadline": "date"},
+    )
+
+
+def _late_plans_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    """The plans of the year received after their deadline (Art. 4.4 b, R33)."""
+    columns = (
+        Column("stt", "STT", 5),
+        Column("cadre_id", "Mã cán bộ", 10),
+        Column("full_name", "Họ và tên", 24),
+        Column("unit", "Cơ quan, đơn vị", 28),
+        Column("plan_file", "Tệp kế hoạch", 36),
+        Column("received", "Thời điểm nhận", 18),
+        Column("deadline", "Hạn nộp", 13),
+        Column("days_late", "Số ngày muộn", 9),
+        Column("assigned_on", "Ngày được giao việc (giao sau)", 14),
+    )
+    rows = [
+        (
+            p.cadre.cadre_id,
+            [
+                n,
+                p.cadre.cadre_id,
+                p.cadre.full_name,
+                p.cadre.unit,
+                p.file,
+                p.received,
+                p.deadline,
+                p.days_late,
+                p.assigned_on,
+            ],
+        )
+        for n, p in enumerate(c.late_plans, start=1)
+    ]
+    simple_sheet(
+        book,
+        fmt,
+        "Kế hoạch nộp muộn",
+        f"KẾ HOẠCH NĂM {c.period.year} NỘP MUỘN (Điều 4.4 b: trước 25/01, hoặc 01 tháng "
+        "sau ngày được giao việc)",
+        columns,
+        rows,
+        empty="Không có kế hoạch nộp muộn.",
+        kinds={
+            "stt": "int",
+            "cadre_id": "center",
+            "received": "datetime",
+            "deadline": "date",
+            "days_late": "int",
+            "assigned_on": "date",
+        },
     )
 
 

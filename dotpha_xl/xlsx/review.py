@@ -17,6 +17,7 @@ a review table lives under one key of the pre-filled JSON (``review`` by default
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -29,6 +30,28 @@ from dotpha_xl.xlsx.styles import Formats, new_workbook, party_heading, print_se
 
 PREFILLED_KEY = "review"
 HEADING_PREFIX = "#"  # row keys of the heading rows that group a table (``#UBND``)
+
+#: A row for a task nobody registered (Art. 4.2 e, 4.3): ``CADRE_ID:new1`` offered blank under
+#: each cadre's tasks, any other ``CADRE_ID:newN`` typed by hand, and a row a user inserted
+#: without key under a cadre's rows, which the reader keys ``CADRE_ID:new@ROW`` (its sheet row).
+NEW_TASK = "new"
+_NEW_KEY = re.compile(r"^(?P<cadre>[^:]+):new(?:[1-9][0-9]*|@[1-9][0-9]*)$")
+
+
+def new_task_key(cadre_id: str, n: int = 1) -> str:
+    """The key of the ``n``-th row offered for a new task of ``cadre_id``."""
+    return f"{cadre_id}:{NEW_TASK}{n}"
+
+
+def inserted_task_key(cadre_id: str, row_number: int) -> str:
+    """The key a reader gives a row inserted without key under ``cadre_id``'s rows."""
+    return f"{cadre_id}:{NEW_TASK}@{row_number}"
+
+
+def new_task_cadre(key: str) -> str | None:
+    """The cadre of a new-task row key (``CB101:new1``, ``CB101:new@42``), else ``None``."""
+    found = _NEW_KEY.match(key)
+    return found["cadre"] if found else None
 
 
 @dataclass(frozen=True)
@@ -54,6 +77,9 @@ class ReviewRow:
     values: Mapping[str, Any]
     heading: str = ""  # a heading row (merged text across the table) written before this row
     marked: frozenset[str] = frozenset()  # columns shown highlighted (a difference)
+    #: Editable columns kept locked on this row (a registered task's section, say); their value
+    #: is sealed with the row's other locked texts.
+    locked: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -63,6 +89,9 @@ class ReviewTable:
     groups: Sequence[tuple[str, str, str]] = ()
     empty: str = "Không có."
     min_lines: int = 1  # the lowest height of a data row, in lines (room to write in)
+    #: Whether a row inserted without key under a cadre's rows, or keyed ``CADRE_ID:newN``, is
+    #: read as a new task (the proposals and the decision; see ``new_task_cadre``).
+    new_rows: bool = False
 
     @property
     def editable(self) -> list[str]:
@@ -204,7 +233,7 @@ def write_review_sheet(
             value = data.values.get(column.key)
             text = cell_text(value)
             marked = column.key in data.marked
-            if column.editable:
+            if column.editable and column.key not in data.locked:
                 edit[column.key] = text
                 style = (
                     "input_marked"
@@ -273,7 +302,7 @@ def write_review_sheet(
             "sort": False,
         },
     )
-    return {
+    spec = {
         "columns": [c.key for c in columns],
         "editable": table.editable,
         "choices": {c.key: list(c.choices) for c in columns if c.choices},
@@ -281,6 +310,9 @@ def write_review_sheet(
         "rows": locked_rows,
         "initial": initial,
     }
+    if table.new_rows:
+        spec["new_rows"] = True
+    return spec
 
 
 def _header(

@@ -98,6 +98,7 @@ ASSIGNMENT_COLUMNS: tuple[_Column, ...] = (
     _Column("targets", ("Chỉ tiêu", "Chỉ tiêu chủ yếu")),
     _Column("assigned_on", ("Ngày giao",)),
     _Column("carried_from", ("Chuyển tiếp từ",)),
+    _Column("origin", ("Nguồn việc",)),
 )
 
 RECEIPT_TITLES = ("Thời điểm nhận", "Sổ nhận", "receipts")
@@ -571,6 +572,7 @@ def read_assignments(
         targets = row.text("targets")
         assigned_on = row.date("assigned_on")
         carried_from = row.text("carried_from")
+        origin = row.text("origin")
 
         if cadre_id and section and task_no is not None:
             key = (cadre_id, section, task_no)
@@ -594,6 +596,7 @@ def read_assignments(
                 assigned_on=assigned_on,
                 carried_from=carried_from,
                 row=row.number,
+                origin=origin,
             )
         )
     table.problems.sort(key=_problem_order)
