@@ -62,7 +62,7 @@ def switch_off_schemas(monkeypatch) -> None:
 
 
 def switch_off_tree(monkeypatch) -> None:
-    monkeypatch.setattr(plan_reader, "check_tree", lambda root, tolerance: (root, []))
+    monkeypatch.setattr(plan_reader, "check_tree", lambda root, tolerance, **_: (root, []))
 
 
 ROW_RULES = {

@@ -19,7 +19,7 @@ from dotpha_xl.domain.tree import PlanRow, build_tree, check_tree
 from dotpha_xl.kernel.keys import ITEM, MONTH, NodeKey, parse_key
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.kernel.text import PercentError, as_text, parse_percent
+from dotpha_xl.kernel.text import PercentError, as_text, format_percent, parse_percent
 from dotpha_xl.records.outcomes import ReadOutcome
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.contract import (
@@ -82,6 +82,7 @@ def read_plan(
     frame, cell_problems = plan_frame(sheet)
     plan.frame = frame
     plan.problems += cell_problems
+    plan.problems += check_carried_years(sheet, frame)
     plan.problems += validate_frame(frame, PlanRowsSchema)
     plan.tasks, tree_problems = _check_trees(sheet, frame, settings)
     plan.problems += merge_tree_problems(tree_problems, plan.problems)
@@ -207,6 +208,60 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def check_carried_years(sheet: FormSheet, frame: pd.DataFrame) -> list[Problem]:
+    """The years of period tasks carried from the previous year's plan, as sealed in ``_meta``
+    (``carried_years``): a carried row whose weight, content or product differs is
+    ``carried_changed`` at its cell, one missing is ``carried_row_deleted``, a row added under a
+    carried year ``carried_row_added`` (docs/workbook-format.md, "Multi-year plans")."""
+    carried = (sheet.prefilled or {}).get("carried_years") or {}
+    if not carried or frame.empty:
+        return []
+    out: list[Problem] = []
+    where = {"file": sheet.file, "sheet": sheet.sheet}
+    found = {r.key: r for r in frame.itertuples(index=False)}
+    for task_key, info in carried.items():
+        year = str(info.get("from_year", ""))
+        rows = info.get("rows", {})
+        for key, (weight, content, product) in rows.items():
+            row = found.get(key)
+            if row is None:
+                task_row = found.get(task_key)
+                cell = task_row.content_cell if task_row is not None else ""
+                out.append(
+                    problem("carried_row_deleted", node=key, expected=year).at(**where, cell=cell)
+                )
+                continue
+            want = None if weight is None else Fraction(weight)
+            if row.weight != want and not row.bad_weight:
+                shown = "" if row.weight is None else format_percent(row.weight)
+                out.append(
+                    problem("carried_changed", value=shown, node=key, expected=year).at(
+                        **where, cell=row.weight_cell
+                    )
+                )
+            if row.level != ITEM:
+                continue
+            for column, text in (("content", content), ("product", product)):
+                if getattr(row, column) != text:
+                    out.append(
+                        problem(
+                            "carried_changed", value=getattr(row, column), node=key, expected=year
+                        ).at(**where, cell=getattr(row, f"{column}_cell"))
+                    )
+        prefixes = tuple(f"{task_key}.Y{y}." for y in info.get("years", []))
+        for row in found.values():
+            if row.key in rows or not row.key.startswith(prefixes):
+                continue
+            if row.weight is None and not row.content and not row.product:
+                continue
+            out.append(
+                problem("carried_row_added", value=row.content, node=row.key, expected=year).at(
+                    **where, cell=row.content_cell
+                )
+            )
+    return out
+
+
 def _unparsed_row(sheet: FormSheet, row: Any, key_text: str) -> dict[str, Any]:
     """A row whose key does not follow the grammar, as the schema sees it (no level, no tree)."""
     return {
@@ -250,18 +305,37 @@ def _check_trees(
     roots, build_problems = build_tree(rows)
     for p in build_problems:
         problems.append(p.at(file=sheet.file, sheet=sheet.sheet, cell=_cell_for(cells, p)))
+    plan_year = _int(sheet.meta.get("year"))
     for meta in sheet.prefilled["tasks"]:
         key = meta["key"]
         root = roots.get(key)
         if root is None:
             continue
-        clean, tree_problems = check_tree(root, settings.weight_tolerance)
+        clean, tree_problems = check_tree(
+            root, settings.weight_tolerance, open_years=later_years(meta, plan_year)
+        )
         for p in tree_problems:
             if _under(p.node, bad_weight):
                 continue
             problems.append(p.at(file=sheet.file, sheet=sheet.sheet, cell=_cell_for(cells, p)))
         tasks[key] = PlannedTask.from_meta(meta, clean)
     return tasks, problems
+
+
+def _int(text: object) -> int | None:
+    try:
+        return int(str(text))
+    except ValueError:
+        return None
+
+
+def later_years(task_meta: dict[str, Any], plan_year: int | None) -> range:
+    """The numbers of a period task's years after the plan's year: they may be left unplanned
+    until their own year's plan (docs/regulation.md, R30)."""
+    if plan_year is None or str(task_meta.get("key", "")).startswith("A"):
+        return range(0)
+    start, end = int(task_meta["start_year"]), int(task_meta["end_year"])
+    return range(max(plan_year - start + 2, 1), end - start + 2)
 
 
 def _under(node: str, keys: set[str]) -> bool:
