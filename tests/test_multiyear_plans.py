@@ -146,7 +146,9 @@ def test_filling_only_year_two_validates_and_reports_on_both_years(plans2028, tm
         ("B1.Y1", "w_period", 0.6, "carried_changed"),
     ],
 )
-def test_a_changed_carried_row_is_an_error_at_its_cell(plans2028, tmp_path, row, column, value, code):
+def test_a_changed_carried_row_is_an_error_at_its_cell(
+    plans2028, tmp_path, row, column, value, code
+):
     path = tmp_path / "p.xlsx"
     shutil.copy(plan_of(plans2028, "CB901"), path)
     fill_year(path, 2)
