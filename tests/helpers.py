@@ -64,6 +64,17 @@ def fill(path: Path, values: dict[str, dict[str, object]]) -> None:
     book.save(path)
 
 
+def notes(*tasks: str) -> dict[str, dict[str, object]]:
+    """The narrative rows a plan requires under each of ``tasks`` (Art. 4.4 a), filled."""
+    from dotpha_xl.kernel.keys import REQUIRED_PLAN_NOTES, note_key
+
+    return {
+        note_key(t, name): {"product": f"{name} của {t}"}
+        for t in tasks
+        for name in REQUIRED_PLAN_NOTES
+    }
+
+
 def items(prefix: str = "A1", per_month: int = 2) -> Iterator[str]:
     """The item keys of an annual task of ``per_month`` items a month."""
     for q in range(1, 5):
@@ -85,6 +96,6 @@ def plan_cycle(tmp_path: Path) -> tuple[Path, Path, Path]:
     run("template", "plan", "--roster", roster, "--assignments", assignments, "--year", "2027",
         "--out", tmp_path / "plans", "--items-per-month", "2")  # fmt: skip
     for path in (tmp_path / "plans").glob("*.xlsx"):
-        fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
+        fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()} | notes("A1"))
     run("validate", tmp_path / "plans")
     return tmp_path, roster, assignments

@@ -13,7 +13,7 @@ import pytest
 from dotpha_demo.filler import find_contract, form_sheet
 from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.xlsx.plans import read_plan
-from tests.helpers import ROSTER, fill, run, write_table
+from tests.helpers import ROSTER, fill, notes, run, write_table
 
 TITLE = "Chuyển đổi số toàn diện hồ sơ công việc"
 
@@ -56,6 +56,7 @@ def cycle(tmp_path_factory) -> Path:
         "--year", "2027", "--out", d / "plans2027", "--items-per-month", "1")  # fmt: skip
     for path in (d / "plans2027").glob("*.xlsx"):
         fill_year(path, 1, "Năm một")
+        fill(path, notes("B1"))
     return d
 
 
@@ -109,6 +110,9 @@ def test_year_two_plan_carries_year_one_locked_and_grey(plans2028):
     assert sheet.cell(c.rows["B1.Y2"], col["w_period"]).protection.locked
     y2_item = sheet.cell(c.rows["B1.Y2.Q1.M1.I1"], col["content"])
     assert y2_item.value in (None, "") and not y2_item.protection.locked
+    # the narrative of the 2027 plan, pre-filled and editable (R31)
+    roadmap = sheet.cell(c.rows["B1.note.roadmap"], col["product"])
+    assert roadmap.value == "roadmap của B1" and not roadmap.protection.locked
     meta = {r[0].value: r[1].value for r in book["_meta"].iter_rows(max_col=2)}
     previous = read_plan(plan_of(plans2028.parent / "plans2027", "CB901"), default_settings())
     assert meta["previous_plan_digest"] == previous.digest

@@ -209,6 +209,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Dòng chèn thêm không nằm dưới một tháng nào nên không xác định được thuộc mục nào.",
         "Chèn dòng nội dung công việc ngay dưới dòng tháng tương ứng.",
     ),
+    "plan_note_missing": (
+        ERROR,
+        "{node}: kế hoạch chưa ghi {field}.",
+        "Điều 4.4 a của Quy định: kế hoạch phải có mục tiêu chung, mục tiêu cụ thể, giải pháp và "
+        "lộ trình thực hiện; ghi vào ô nền vàng của dòng này.",
+    ),
     "carried_changed": (
         ERROR,
         "{node}: thuộc kế hoạch năm {expected} đã nộp nên không được sửa (ô đang ghi '{value}').",

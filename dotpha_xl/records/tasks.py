@@ -4,7 +4,7 @@ assignment (``records.people.Assignment.task``) to the report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dotpha_xl.domain.tree import Node
@@ -23,6 +23,8 @@ class PlannedTask:
     targets: str = ""
     carried_from: str = ""
     root: Node | None = None  # the checked plan tree (a filled plan, a sealed report)
+    #: the plan's narrative per task (Art. 4.4 a): field of ``kernel.keys.PLAN_NOTES`` -> text
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -33,8 +35,9 @@ class PlannedTask:
         return self.end_year - self.start_year + 1
 
     def as_meta(self) -> dict[str, Any]:
-        """The task as a workbook's sealed ``_meta`` carries it."""
-        return {
+        """The task as a workbook's sealed ``_meta`` carries it (``notes`` only when a text is
+        known: a plan template pre-filled from the year before, a report)."""
+        out: dict[str, Any] = {
             "key": self.key,
             "title": self.title,
             "start_year": self.start_year,
@@ -43,6 +46,10 @@ class PlannedTask:
             "targets": self.targets,
             "carried_from": self.carried_from,
         }
+        notes = {k: v for k, v in self.notes.items() if v}
+        if notes:
+            out["notes"] = notes
+        return out
 
     @classmethod
     def from_meta(cls, meta: dict[str, Any], root: Node | None = None) -> PlannedTask:
@@ -58,4 +65,5 @@ class PlannedTask:
             targets=meta.get("targets", ""),
             carried_from=meta.get("carried_from", ""),
             root=root,
+            notes=dict(meta.get("notes") or {}),
         )

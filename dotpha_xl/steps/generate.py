@@ -172,6 +172,7 @@ def _continued(
             problems.append(problem("previous_task_missing", **{**where, "value": plan.cadre_id}))
             continue
         typed = _typed_weights(plan)
+        task.notes = dict(before.notes)  # the narrative pre-filled, editable (R31)
         current = year - task.start_year + 1
         tree = continued_period(
             before.root, task.number, task.years, current, items_per_month, typed

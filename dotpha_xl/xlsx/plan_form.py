@@ -15,7 +15,16 @@ from fractions import Fraction
 from typing import Any
 
 from dotpha_xl.domain.tree import Node, skeleton
-from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR
+from dotpha_xl.kernel.keys import (
+    ITEM,
+    MONTH,
+    PLAN_NOTES,
+    QUARTER,
+    REQUIRED_PLAN_NOTES,
+    TASK,
+    YEAR,
+    note_key,
+)
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.contract import FORMS, cell_name, write_meta
 from dotpha_xl.xlsx.form_layout import (
@@ -65,6 +74,27 @@ CHILD_SUM_COLUMN = {MONTH: "w_month", QUARTER: "w_quarter", YEAR: "w_year"}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 ORDINAL_YEAR = ("NHẤT", "HAI", "BA", "TƯ", "NĂM", "SÁU", "BẢY", "TÁM", "CHÍN", "MƯỜI")
 ORDINAL_MONTH = ("nhất", "hai", "ba")
+#: The narrative rows under each task (Art. 4.4 a), their STT and label; a required one says so.
+NOTE_LABELS = {
+    "objectives_general": "Mục tiêu chung",
+    "objectives_specific": "Mục tiêu cụ thể (định lượng các mục tiêu, chỉ tiêu)",
+    "solutions": "Giải pháp thực hiện",
+    "roadmap": "Lộ trình thực hiện",
+    "coordination": "Cơ quan, đơn vị phối hợp và nội dung đề xuất phối hợp (nếu có)",
+}
+NOTE_STT = dict(zip(PLAN_NOTES, ("a", "b", "c", "d", "đ"), strict=True))
+#: The narrative's text spans the columns from ``product`` to ``w_period`` (merged).
+NOTE_WIDTH = sum(WIDTH[k] for k in ("product", *WEIGHT_COLUMNS))
+
+
+def note_row(field: str) -> list[str]:
+    """The locked texts (STT, Nội dung) of a narrative row."""
+    label = NOTE_LABELS[field]
+    if field in REQUIRED_PLAN_NOTES:
+        label += " (bắt buộc)"
+    return [NOTE_STT[field], label]
+
+
 SECTION_TITLES = {
     "A": "NHỮNG VIỆC ĐƯỢC GIAO THEO NĂM (kê việc theo từng tháng/quý)",
     "B": "NHỮNG VIỆC ĐƯỢC GIAO THEO GIAI ĐOẠN",
@@ -181,6 +211,9 @@ def prefilled_rows(
                 if node.level != ITEM:
                     label = row_label(node, task, carried_years.get(task.key))
                     rows[str(node.key)] = list(label)
+                if node.level == TASK:
+                    for name in PLAN_NOTES:
+                        rows[note_key(task.key, name)] = note_row(name)
     return rows
 
 
@@ -315,7 +348,9 @@ def _write_task(
     of years ``carried`` from the previous plan are locked and grey, and every year's weight
     is locked."""
     nodes = [(str(node.key), node) for node in root.walk()]
-    rows = {key: row + offset for offset, (key, _) in enumerate(nodes)}
+    shift = len(PLAN_NOTES)  # the narrative rows, right under the task's own row
+    rows = {key: row + offset + (shift if offset else 0) for offset, (key, _) in enumerate(nodes)}
+    _write_notes(sheet, fmt, task, row + 1)
     col = COLUMN_INDEX
     for key, node in nodes:
         r = rows[key]
@@ -366,7 +401,24 @@ def _write_task(
                 _write_child_sum(sheet, fmt, node, rows, r, c, own, marks)
             else:
                 sheet.write_blank(r, c, None, fmt["carried" if grey else "cell"])
-    return row + len(rows)
+    return row + len(rows) + shift
+
+
+def _write_notes(sheet: Any, fmt: Formats, task: PlannedTask, row: int) -> None:
+    """The task's narrative rows (Art. 4.4 a) from ``row``: the label locked in ``content``, the
+    text typed into ``product`` merged to the last column (pre-filled from ``task.notes``)."""
+    col = COLUMN_INDEX
+    last = len(PLAN_COLUMNS)
+    for offset, name in enumerate(PLAN_NOTES):
+        r = row + offset
+        stt, label = note_row(name)
+        text = task.notes.get(name, "")
+        sheet.write_string(r, 0, note_key(task.key, name), fmt["key"])
+        sheet.write_string(r, col["stt"], stt, fmt["cell_center"])
+        sheet.write_string(r, col["content"], label, fmt["note_label"])
+        sheet.merge_range(r, col["product"], r, last, "", fmt["input"])
+        sheet.write_string(r, col["product"], text, fmt["input"])
+        fit_row(sheet, r, [(label, WIDTH["content"]), (text, NOTE_WIDTH)], minimum=1 if text else 2)
 
 
 COMMENT = {"x_scale": 2.5, "y_scale": 2, "font_name": "Times New Roman", "font_size": 11}
@@ -455,18 +507,22 @@ GUIDE = (
     "dòng: chọn một dòng nội dung công việc của tháng đó và chèn dòng (Insert row) ngay bên dưới.",
     "7. Tháng hoặc quý không có việc: đặt tỷ trọng 0% và để trống các dòng bên dưới.",
     "8. Mỗi nội dung công việc có tỷ trọng phải ghi rõ nội dung và sản phẩm/kết quả dự kiến.",
-    "9. Không xoá, không đổi tên trang, không sửa cột và dòng ẩn: hệ thống dùng chúng để đọc "
+    "9. Dưới tên mỗi việc: ghi mục tiêu chung, mục tiêu cụ thể, giải pháp và lộ trình thực hiện "
+    "(bắt buộc, Điều 4.4 a của Quy định); việc liên quan đến nhiều ngành, đơn vị thì ghi cơ quan, "
+    "đơn vị phối hợp và nội dung đề xuất phối hợp.",
+    "10. Không xoá, không đổi tên trang, không sửa cột và dòng ẩn: hệ thống dùng chúng để đọc "
     "lại kế hoạch và chỉ ra chính xác ô cần sửa.",
-    "10. Lưu tệp ở dạng Excel (.xlsx) và gửi Ban Tổ chức Tỉnh ủy (đồng gửi cơ quan thẩm định) "
+    "11. Lưu tệp ở dạng Excel (.xlsx) và gửi Ban Tổ chức Tỉnh ủy (đồng gửi cơ quan thẩm định) "
     "trước ngày {deadline}.",
 )
 
 
 CARRIED_GUIDE = (
-    "11. Việc theo giai đoạn đã thực hiện từ năm trước: các năm trước (dòng nền xám) được chép "
+    "12. Việc theo giai đoạn đã thực hiện từ năm trước: các năm trước (dòng nền xám) được chép "
     "nguyên từ kế hoạch năm {previous} đã nộp và đã khoá; tỷ trọng các năm của giai đoạn giữ như "
     "kế hoạch năm {previous}. Đồng chí chỉ lập kế hoạch cho năm {year} (các năm sau có thể lập "
-    "trước hoặc để trống đến kế hoạch của năm đó)."
+    "trước hoặc để trống đến kế hoạch của năm đó). Mục tiêu, giải pháp, lộ trình được điền sẵn "
+    "theo kế hoạch năm {previous}; đồng chí cập nhật nếu cần."
 )
 
 

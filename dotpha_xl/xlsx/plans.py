@@ -16,7 +16,14 @@ from typing import Any
 import pandas as pd
 
 from dotpha_xl.domain.tree import PlanRow, build_tree, check_tree
-from dotpha_xl.kernel.keys import ITEM, MONTH, NodeKey, parse_key
+from dotpha_xl.kernel.keys import (
+    ITEM,
+    MONTH,
+    REQUIRED_PLAN_NOTES,
+    NodeKey,
+    parse_key,
+    parse_note_key,
+)
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import PercentError, as_text, format_percent, parse_percent
@@ -32,6 +39,7 @@ from dotpha_xl.xlsx.contract import (
 from dotpha_xl.xlsx.plan_form import (
     CHILD_SUM_COLUMN,
     LOCKED_COLUMNS,
+    NOTE_LABELS,
     OWN_WEIGHT_COLUMN,
     SECTION_TITLES,
 )
@@ -51,6 +59,8 @@ class PlanFile(ReadOutcome):
     digest: str = ""
     sha256: str = ""  # of the file's bytes, for the intake ledger
     size: int = 0
+    #: the narrative rows' cells (Art. 4.4 a): row key ``A1.note.roadmap`` -> (cell, text read)
+    note_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -86,7 +96,43 @@ def read_plan(
     plan.problems += validate_frame(frame, PlanRowsSchema)
     plan.tasks, tree_problems = _check_trees(sheet, frame, settings)
     plan.problems += merge_tree_problems(tree_problems, plan.problems)
+    notes, note_problems = read_notes(sheet, plan.note_cells)
+    plan.problems += note_problems
+    for key, task in plan.tasks.items():
+        task.notes = notes.get(key, {})
     return plan
+
+
+def read_notes(
+    sheet: FormSheet, cells: dict[str, tuple[str, str]] | None = None
+) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """Task key -> the plan's narrative by field (Art. 4.4 a), read from the ``product`` cell of
+    the rows ``{task}.note.{field}`` through the text hook.  A required field left empty is
+    ``plan_note_missing`` at its cell (docs/regulation.md R31); a plan made before these rows
+    existed (none in its pre-filled rows) is not asked for them.  ``cells``, if given, gets each
+    row's (cell, text)."""
+    notes: dict[str, dict[str, str]] = {}
+    problems: list[Problem] = []
+    offered = set((sheet.prefilled or {}).get("rows", {}))
+    if "product" not in sheet.columns:
+        return notes, problems
+    for row in sheet.rows:
+        found = parse_note_key(row.key)
+        if found is None:
+            continue
+        task_key, name = found
+        sheet.readable_input(row, "product", problems, row.key)
+        text = _typed(sheet, row, "product", problems)
+        notes.setdefault(task_key, {})[name] = text
+        if cells is not None:
+            cells[row.key] = (sheet.cell(row, "product"), text)
+        if not text.strip() and name in REQUIRED_PLAN_NOTES and row.key in offered:
+            problems.append(
+                problem("plan_note_missing", node=task_key, field=NOTE_WORDS[name]).at(
+                    file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, "product")
+                )
+            )
+    return notes, problems
 
 
 def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
@@ -103,7 +149,11 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
     previous = -1  # the sheet row of the last data row taken
     for row in sheet.rows:
         key_text = row.key
-        if key_text in SECTION_TITLES or key_text.startswith(CARRIED_ROW_PREFIX):
+        if (
+            key_text in SECTION_TITLES
+            or key_text.startswith(CARRIED_ROW_PREFIX)
+            or parse_note_key(key_text) is not None
+        ):
             month = None
             continue
         inserted = False
@@ -206,6 +256,10 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+#: A narrative field as a message names it.
+NOTE_WORDS = {k: v.split(" (")[0].lower() for k, v in NOTE_LABELS.items()}
 
 
 def check_carried_years(sheet: FormSheet, frame: pd.DataFrame) -> list[Problem]:

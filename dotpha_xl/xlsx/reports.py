@@ -440,6 +440,7 @@ def task_outcomes(
                 ],
                 evidence=report.evidence.get(_rating_row(task, period), ""),
                 signals=signals,
+                plan_notes={k: v for k, v in task.notes.items() if v},
             )
         )
     return out

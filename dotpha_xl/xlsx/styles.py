@@ -125,6 +125,7 @@ class Formats:
         "date": {"border": 1, "num_format": "dd/mm/yyyy", "align": "center", "valign": "top"},
         "error_fill": {"bg_color": ERROR_TINT, "font_color": "#9C0006", "bold": True},
         "key": {"font_size": 8, "font_color": "#808080"},
+        "note_label": {"border": 1, "text_wrap": True, "italic": True, "valign": "top"},
         # rows carried locked from an earlier plan (a period task's earlier years)
         "carried": {"border": 1, "text_wrap": True, "valign": "top", "bg_color": CARRIED_TINT},
         "carried_center": {
