@@ -75,6 +75,19 @@ def notes(*tasks: str) -> dict[str, dict[str, object]]:
     }
 
 
+def fill_notes(path: Path) -> None:
+    """Fill every required narrative row of a generated plan (Art. 4.4 a), whatever its tasks."""
+    from dotpha_xl.kernel.keys import REQUIRED_PLAN_NOTES, parse_note_key
+
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form_sheet(book))
+    for key, row in c.rows.items():
+        found = parse_note_key(key)
+        if found is not None and found[1] in REQUIRED_PLAN_NOTES:
+            c.sheet.cell(row, c.columns["product"]).value = f"{found[1]} của {found[0]}"
+    book.save(path)
+
+
 def items(prefix: str = "A1", per_month: int = 2) -> Iterator[str]:
     """The item keys of an annual task of ``per_month`` items a month."""
     for q in range(1, 5):
