@@ -142,3 +142,36 @@ def test_the_registration_roadmap_is_read_back(tmp_path):
         (f"{letter}{c.rows['A2']}", missing[0].message)
     ]
     assert "lộ trình thực hiện" in missing[0].message
+
+
+def test_the_registration_roadmap_reaches_the_proposals(tmp_path):
+    import os
+    from datetime import datetime
+
+    from dotpha_xl.xlsx.review_reader import read_review
+
+    roster = write_table(
+        tmp_path / "roster.xlsx", ["cadre_id", "full_name", "position", "unit", "body"], ROSTER
+    )
+    run("template", "register", "--roster", roster, "--year", "2027", "--out", tmp_path / "r")
+    path = next((tmp_path / "r").glob("CB901_*.xlsx"))
+    book = openpyxl.load_workbook(path)
+    c = find_contract(book["Đăng ký"])
+    texts = {"title": "Số hoá hồ sơ", "basis": "NQ 15", "targets": "100% hồ sơ",
+             "roadmap": "Quý I: thí điểm\nQuý IV: nhân rộng"}  # fmt: skip
+    for column, text in texts.items():
+        c.sheet.cell(c.rows["A1"], c.columns[column]).value = text
+    (tmp_path / "done").mkdir()
+    target = tmp_path / "done" / path.name
+    book.save(target)
+    when = datetime(2026, 11, 1, 9).timestamp()
+    os.utime(target, (when, when))
+    run("proposals", "--roster", roster, "--registrations", tmp_path / "done", "--year", "2027",
+        "--out", tmp_path / "p", "--json", tmp_path / "p.json")  # fmt: skip
+    found = read_review(next((tmp_path / "p").glob("UBND_*.xlsx")), "proposals")
+    assert found.rows["CB901:A1"].values["roadmap"] == texts["roadmap"]  # locked, for the body
+    data = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert data["registered"] == [
+        {"cadre_id": "CB901", "task_key": "A1", "title": "Số hoá hồ sơ",
+         "roadmap": texts["roadmap"]}
+    ]  # fmt: skip
