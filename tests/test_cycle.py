@@ -124,7 +124,7 @@ def test_unedited_proposals_give_exactly_the_registered_content(tmp_path):
         "title": nfd_title,
         "basis": "Nghị quyết số 15-NQ/TU\nKết luận 08-KL/TU",
         "targets": LONG + "\ndòng cuối",
-        "roadmap": "Quý I: thí điểm\nQuý IV: nhân rộng",  # required (Art. 4.1, R31)
+        "roadmap": "Quý I: thí điểm\nQuý IV: nhân rộng",  # required (Art. 4.1, R36)
     }
     for column, text in texts.items():
         c.sheet.cell(c.rows["A1"], c.columns[column]).value = text

@@ -1,4 +1,4 @@
-"""A period task planned year by year (Art. 4.4 a; docs/regulation.md R30) through the CLI: the
+"""A period task planned year by year (Art. 4.4 a; docs/regulation.md R35) through the CLI: the
 2027 plan of a 2027–2028 task, then the 2028 plan made from it with year 1 carried locked."""
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def test_year_two_plan_carries_year_one_locked_and_grey(plans2028):
     assert sheet.cell(c.rows["B1.Y2"], col["w_period"]).protection.locked
     y2_item = sheet.cell(c.rows["B1.Y2.Q1.M1.I1"], col["content"])
     assert y2_item.value in (None, "") and not y2_item.protection.locked
-    # the narrative of the 2027 plan, pre-filled and editable (R31)
+    # the narrative of the 2027 plan, pre-filled and editable (R36)
     roadmap = sheet.cell(c.rows["B1.note.roadmap"], col["product"])
     assert roadmap.value == "roadmap của B1" and not roadmap.protection.locked
     meta = {r[0].value: r[1].value for r in book["_meta"].iter_rows(max_col=2)}

@@ -1,4 +1,4 @@
-"""The plan's narrative per task (Art. 4.4 a; docs/regulation.md R31) through the CLI: typed under
+"""The plan's narrative per task (Art. 4.4 a; docs/regulation.md R36) through the CLI: typed under
 each task of form 02, read back, required ones checked at their cell, sealed into the report's
 task and given per task in the consolidation JSON and the body workbook; and the roadmap of the
 registration (form 01, Art. 4.1)."""
@@ -73,7 +73,7 @@ def test_the_narrative_is_read_back_exactly(cycle):
     plan = read_plan(next((cycle / "plans").glob("CB901_*.xlsx")), default_settings())
     assert plan.tasks["A1"].notes == NOTES
     other = read_plan(next((cycle / "plans").glob("CB902_*.xlsx")), default_settings())
-    assert other.tasks["A1"].notes["coordination"] == ""  # optional (R31)
+    assert other.tasks["A1"].notes["coordination"] == ""  # optional (R36)
 
 
 @pytest.mark.parametrize("field", ["objectives_general", "objectives_specific", "solutions",

@@ -127,7 +127,7 @@ def continued_period(
     weights: dict[str, Fraction] | None = None,
 ) -> Node:
     """A period task's tree for the plan of its year number ``current``, continuing the previous
-    year's plan (``previous``, its checked tree; docs/regulation.md R30).
+    year's plan (``previous``, its checked tree; docs/regulation.md R35).
 
     Years before ``current`` are the previous plan's, as they stand (to be locked); the other
     years are the previous plan's when it planned them ahead (an item typed), else blank
@@ -206,7 +206,7 @@ def check_tree(
 ) -> tuple[Node, list[Problem]]:
     """Check one task's tree and return it with exact weights, blank item rows dropped.
 
-    ``open_years`` (a period task's plan, docs/regulation.md R30) are the numbers of the years
+    ``open_years`` (a period task's plan, docs/regulation.md R35) are the numbers of the years
     that may be left unplanned: those later than the plan's year.  Such a year with no item
     typed below it keeps its weight and loses its (blank) quarters and months, without a
     problem; it counts 0 until its own year's plan gives it items.  A later year planned ahead

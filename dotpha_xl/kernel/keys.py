@@ -184,7 +184,7 @@ def describe(key: NodeKey) -> str:
 
 
 #: The narrative rows of a plan under each task (Art. 4.4 a), in the form's order: general and
-#: specific objectives, solutions, roadmap, coordinating units (docs/regulation.md R31).
+#: specific objectives, solutions, roadmap, coordinating units (docs/regulation.md R36).
 PLAN_NOTES = (
     "objectives_general",
     "objectives_specific",

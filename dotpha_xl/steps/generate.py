@@ -58,7 +58,7 @@ def generate_plans(
     Bad roster or assignment rows are problems; nothing is generated for them, the rest is.
     The workbooks are written over ``jobs`` processes; ``progress(done, total)`` follows them.
     ``previous_dir`` holds the plans of ``year - 1``: a period task that began before ``year``
-    gets its earlier years from there, locked (docs/regulation.md R30); a bad previous plan is a
+    gets its earlier years from there, locked (docs/regulation.md R35); a bad previous plan is a
     problem naming its file, and its cadre gets a template all the same.
     """
     check_output_outside_inputs(out_dir, [roster_path, assignments_path, previous_dir])
@@ -172,7 +172,7 @@ def _continued(
             problems.append(problem("previous_task_missing", **{**where, "value": plan.cadre_id}))
             continue
         typed = _typed_weights(plan)
-        task.notes = dict(before.notes)  # the narrative pre-filled, editable (R31)
+        task.notes = dict(before.notes)  # the narrative pre-filled, editable (R36)
         current = year - task.start_year + 1
         tree = continued_period(
             before.root, task.number, task.years, current, items_per_month, typed

@@ -200,7 +200,7 @@ def _task(
     years = ("start_year", "end_year") if key.startswith("B") and not running else ()
     if not running and not any(v.get(c) for c in (*texts, "roadmap", *years)):
         return None  # a row left blank: nothing registered there
-    # a roadmap is asked of a task registered anew; a running one has its plan's (R31)
+    # a roadmap is asked of a task registered anew; a running one has its plan's (R36)
     required = (*texts, *(("roadmap",) if not running and "roadmap" in v else ()), *years)
     for column in required:
         if not v.get(column):

@@ -104,7 +104,7 @@ SECTION_TITLES = {
 @dataclass(frozen=True)
 class CarriedYears:
     """The earlier years of a running period task, carried locked from the plan of the year
-    before (docs/workbook-format.md, "Multi-year plans"; docs/regulation.md R30)."""
+    before (docs/workbook-format.md, "Multi-year plans"; docs/regulation.md R35)."""
 
     from_year: int  # the previous plan's year
     plan_digest: str  # its seal

@@ -108,7 +108,7 @@ def read_notes(
 ) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     """Task key -> the plan's narrative by field (Art. 4.4 a), read from the ``product`` cell of
     the rows ``{task}.note.{field}`` through the text hook.  A required field left empty is
-    ``plan_note_missing`` at its cell (docs/regulation.md R31); a plan made before these rows
+    ``plan_note_missing`` at its cell (docs/regulation.md R36); a plan made before these rows
     existed (none in its pre-filled rows) is not asked for them.  ``cells``, if given, gets each
     row's (cell, text)."""
     notes: dict[str, dict[str, str]] = {}
@@ -385,7 +385,7 @@ def _int(text: object) -> int | None:
 
 def later_years(task_meta: dict[str, Any], plan_year: int | None) -> range:
     """The numbers of a period task's years after the plan's year: they may be left unplanned
-    until their own year's plan (docs/regulation.md, R30)."""
+    until their own year's plan (docs/regulation.md, R35)."""
     if plan_year is None or str(task_meta.get("key", "")).startswith("A"):
         return range(0)
     start, end = int(task_meta["start_year"]), int(task_meta["end_year"])
