@@ -144,10 +144,10 @@ def test_filling_only_year_two_validates_and_reports_on_both_years(plans2028, tm
 @pytest.mark.parametrize(
     ("row", "column", "value", "code"),
     [
-        ("B1.Y1.Q1.M1.I1", "content", "Nội dung đã sửa", "carried_changed"),
-        ("B1.Y1.Q3.M2.I1", "product", "Sản phẩm khác", "carried_changed"),
-        ("B1.Y1.Q2.M1", "w_quarter", 0.3, "carried_changed"),
-        ("B1.Y1", "w_period", 0.6, "carried_changed"),
+        ("B1.Y1.Q1.M1.I1", "content", "Nội dung đã sửa", "carried_plan_changed"),
+        ("B1.Y1.Q3.M2.I1", "product", "Sản phẩm khác", "carried_plan_changed"),
+        ("B1.Y1.Q2.M1", "w_quarter", 0.3, "carried_plan_changed"),
+        ("B1.Y1", "w_period", 0.6, "carried_plan_changed"),
     ],
 )
 def test_a_changed_carried_row_is_an_error_at_its_cell(

@@ -215,7 +215,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Điều 4.4 a của Quy định: kế hoạch phải có mục tiêu chung, mục tiêu cụ thể, giải pháp và "
         "lộ trình thực hiện; ghi vào ô nền vàng của dòng này.",
     ),
-    "carried_changed": (
+    "carried_plan_changed": (
         ERROR,
         "{node}: thuộc kế hoạch năm {expected} đã nộp nên không được sửa (ô đang ghi '{value}').",
         "Trả lại đúng nội dung, sản phẩm và tỷ trọng như kế hoạch năm {expected} (dòng nền xám); "

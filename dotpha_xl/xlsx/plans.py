@@ -265,8 +265,8 @@ NOTE_WORDS = {k: v.split(" (")[0].lower() for k, v in NOTE_LABELS.items()}
 def check_carried_years(sheet: FormSheet, frame: pd.DataFrame) -> list[Problem]:
     """The years of period tasks carried from the previous year's plan, as sealed in ``_meta``
     (``carried_years``): a carried row whose weight, content or product differs is
-    ``carried_changed`` at its cell, one missing is ``carried_row_deleted``, a row added under a
-    carried year ``carried_row_added`` (docs/workbook-format.md, "Multi-year plans")."""
+    ``carried_plan_changed`` at its cell, one missing is ``carried_row_deleted``, a row added
+    under a carried year ``carried_row_added`` (docs/workbook-format.md, "Multi-year plans")."""
     carried = (sheet.prefilled or {}).get("carried_years") or {}
     if not carried or frame.empty:
         return []
@@ -289,7 +289,7 @@ def check_carried_years(sheet: FormSheet, frame: pd.DataFrame) -> list[Problem]:
             if row.weight != want and not row.bad_weight:
                 shown = "" if row.weight is None else format_percent(row.weight)
                 out.append(
-                    problem("carried_changed", value=shown, node=key, expected=year).at(
+                    problem("carried_plan_changed", value=shown, node=key, expected=year).at(
                         **where, cell=row.weight_cell
                     )
                 )
@@ -299,7 +299,10 @@ def check_carried_years(sheet: FormSheet, frame: pd.DataFrame) -> list[Problem]:
                 if getattr(row, column) != text:
                     out.append(
                         problem(
-                            "carried_changed", value=getattr(row, column), node=key, expected=year
+                            "carried_plan_changed",
+                            value=getattr(row, column),
+                            node=key,
+                            expected=year,
                         ).at(**where, cell=getattr(row, f"{column}_cell"))
                     )
         prefixes = tuple(f"{task_key}.Y{y}." for y in info.get("years", []))
