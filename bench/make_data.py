@@ -170,6 +170,16 @@ def _received(settings) -> float:
     return (datetime(due.year, due.month, due.day, 9, 30) - timedelta(days=4)).timestamp()
 
 
+#: The plan's narrative of every task (Art. 4.4 a), written into the plans of the cadres not
+#: filled by the seeded filler (the required rows; a plan without them is not valid).
+NOTES = {
+    "objectives_general": "Nâng cao chất lượng, hiệu quả công việc",
+    "objectives_specific": "Hoàn thành 100% chỉ tiêu đăng ký",
+    "solutions": "Rà soát quy trình; ứng dụng công nghệ thông tin",
+    "roadmap": "Quý I: kế hoạch; quý II–III: triển khai; quý IV: sơ kết",
+}
+
+
 def _write_cadres(job: tuple[Path, list[int], dict[str, dict[str, Node]]]) -> int:
     """Filled plan and report of every cadre in ``ids`` (a worker's share)."""
     root, ids, trees_by_layout = job
@@ -182,6 +192,8 @@ def _write_cadres(job: tuple[Path, list[int], dict[str, dict[str, Node]]]) -> in
     for i in ids:
         who = person(i)
         tasks = plan_tasks(i)
+        for task in tasks:
+            task.notes = dict(NOTES)
         trees = trees_by_layout[layout_of(i)]
         plan_path = root / "plans" / output_name(who.cadre_id, who.full_name, "ke_hoach", str(YEAR))
         plan_bytes = write_plan(who, YEAR, tasks, trees=trees, deadline=f"{deadline:%d/%m/%Y}")

@@ -38,6 +38,13 @@ TARGETS = (
     "Ít nhất 20 mô hình được công nhận",
 )
 
+#: The roadmap of a registered task (Art. 4.1), chosen from the row, not drawn (the seeded draws
+#: of the other cells stay as they were).
+ROADMAPS = (
+    "Quý I: xây dựng kế hoạch; quý II–III: triển khai; quý IV: sơ kết, đánh giá",
+    "6 tháng đầu năm: thí điểm; 6 tháng cuối năm: nhân rộng",
+)
+
 #: (body code, task number among the body's rows) -> new proposed title.
 PROPOSAL_EDITS: dict[str, str] = {"TC": "CB101:A1"}
 PROPOSED_TITLE = "Số hoá 100% hồ sơ đảng viên và kết nối cơ sở dữ liệu quốc gia"
@@ -70,6 +77,8 @@ def fill_registration(source: Path, target: Path, rng: random.Random, year: int)
         sheet.cell(r, col["title"]).value = rng.choice(TITLES)
         sheet.cell(r, col["basis"]).value = rng.choice(BASES)
         sheet.cell(r, col["targets"]).value = rng.choice(TARGETS)
+        if "roadmap" in col:
+            sheet.cell(r, col["roadmap"]).value = ROADMAPS[n % 2]
     if rng.random() < 0.3 and "B1" in c.rows and "choice" not in col:
         r = c.rows["B1"]
         sheet.cell(r, col["title"]).value = rng.choice(TITLES)
@@ -77,6 +86,8 @@ def fill_registration(source: Path, target: Path, rng: random.Random, year: int)
         sheet.cell(r, col["targets"]).value = rng.choice(TARGETS)
         sheet.cell(r, col["start_year"]).value = year
         sheet.cell(r, col["end_year"]).value = year + 2
+        if "roadmap" in col:
+            sheet.cell(r, col["roadmap"]).value = ROADMAPS[0]
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
 

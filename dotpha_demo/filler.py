@@ -23,7 +23,7 @@ import openpyxl
 
 from dotpha_xl.domain.calendar import report_deadline
 from dotpha_xl.domain.periods import month_end, parse_period
-from dotpha_xl.kernel.keys import parse_key
+from dotpha_xl.kernel.keys import is_key, parse_key, parse_note_key
 from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.xlsx.contract import join_prefilled
 
@@ -54,6 +54,29 @@ PRODUCTS = (
     "Tin, bài được đăng tải",
 )
 ITEM_WEIGHTS = {1: (1.0,), 2: (0.5, 0.5), 3: (0.4, 0.3, 0.3)}
+#: A plan's narrative under each task (Art. 4.4 a), by field.
+NOTES = {
+    "objectives_general": (
+        "Tạo chuyển biến rõ nét về chất lượng, hiệu quả công việc trong lĩnh vực phụ trách",
+        "Cải cách mạnh mẽ thủ tục, nâng cao sự hài lòng của người dân, doanh nghiệp",
+    ),
+    "objectives_specific": (
+        "Hoàn thành 100% chỉ tiêu đăng ký; giảm 30% thời gian giải quyết hồ sơ",
+        "90% hồ sơ được giải quyết trực tuyến; 100% cán bộ được tập huấn",
+    ),
+    "solutions": (
+        "Rà soát quy trình; ứng dụng công nghệ thông tin; kiểm tra, đôn đốc hằng tháng",
+        "Phân công rõ người, rõ việc; bố trí kinh phí; sơ kết từng quý để điều chỉnh",
+    ),
+    "roadmap": (
+        "Quý I: xây dựng kế hoạch; quý II–III: triển khai, thí điểm; quý IV: sơ kết, nhân rộng",
+        "6 tháng đầu năm: khảo sát, hoàn thiện văn bản; 6 tháng cuối năm: triển khai toàn diện",
+    ),
+    "coordination": (
+        "Sở Tài chính (bố trí kinh phí); Sở Khoa học và Công nghệ (hạ tầng số)",
+        "",
+    ),
+}
 
 #: Deliberate flaws of the sample plans, by cadre id.
 PLAN_FLAWS: dict[str, str] = {
@@ -103,7 +126,15 @@ def fill_plan(source: Path, target: Path, rng: random.Random, flaw: str = "") ->
     sheet, col = contract.sheet, contract.columns
     months: dict[str, list[str]] = {}
     for key in contract.rows:
-        if key in ("A", "B"):
+        note = parse_note_key(key)
+        if note is not None:
+            # chosen from the key, not drawn: the items' random draws stay as they were
+            choices = NOTES[note[1]]
+            text = choices[sum(map(ord, source.name + key)) % len(choices)]
+            if text and not sheet.cell(contract.rows[key], col["product"]).value:
+                sheet.cell(contract.rows[key], col["product"]).value = text
+            continue
+        if not is_key(key):
             continue
         node = parse_key(key)
         if node.level == "item":

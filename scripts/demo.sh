@@ -97,6 +97,14 @@ dotpha carry-over --consolidated "$out/6_tong_hop_2027" --year 2027 \
 dotpha --quiet template plan --roster $data/roster.xlsx --assignments "$out/10_chuyen_tiep_2028.xlsx" \
   --year 2028 --out "$out/10_ke_hoach_chuyen_tiep_2028" > /dev/null || true
 
+say "8b. Kế hoạch năm 2028: việc theo giai đoạn giữ nguyên (khoá) các năm đã lập trong kế hoạch 2027"
+# Two 2027 plans have deliberate errors: their cadres get a template with the period open, and
+# the command names the files (exit 1).
+dotpha template plan --roster $data/roster.xlsx --assignments $data/assignments.xlsx \
+  --year 2028 --previous-plans "$out/2_ke_hoach_da_nop" --out "$out/10_ke_hoach_giai_doan_2028" \
+  > /dev/null 2> "$out/10_ke_hoach_giai_doan_2028.log" || true
+grep -c "previous_plan_invalid" "$out/10_ke_hoach_giai_doan_2028.log" | sed 's/^/  kế hoạch năm 2027 không dùng được: /'
+
 say "9. Thông báo kế hoạch và kết quả năm 2027 tại từng cơ quan, đơn vị"
 dotpha announce --roster $data/roster.xlsx --plans "$out/2_ke_hoach_da_nop" \
   --consolidated "$out/6_tong_hop_2027" --out "$out/11_thong_bao" --pdf > /dev/null || true

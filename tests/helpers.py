@@ -64,6 +64,30 @@ def fill(path: Path, values: dict[str, dict[str, object]]) -> None:
     book.save(path)
 
 
+def notes(*tasks: str) -> dict[str, dict[str, object]]:
+    """The narrative rows a plan requires under each of ``tasks`` (Art. 4.4 a), filled."""
+    from dotpha_xl.kernel.keys import REQUIRED_PLAN_NOTES, note_key
+
+    return {
+        note_key(t, name): {"product": f"{name} của {t}"}
+        for t in tasks
+        for name in REQUIRED_PLAN_NOTES
+    }
+
+
+def fill_notes(path: Path) -> None:
+    """Fill every required narrative row of a generated plan (Art. 4.4 a), whatever its tasks."""
+    from dotpha_xl.kernel.keys import REQUIRED_PLAN_NOTES, parse_note_key
+
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form_sheet(book))
+    for key, row in c.rows.items():
+        found = parse_note_key(key)
+        if found is not None and found[1] in REQUIRED_PLAN_NOTES:
+            c.sheet.cell(row, c.columns["product"]).value = f"{found[1]} của {found[0]}"
+    book.save(path)
+
+
 def items(prefix: str = "A1", per_month: int = 2) -> Iterator[str]:
     """The item keys of an annual task of ``per_month`` items a month."""
     for q in range(1, 5):
@@ -85,6 +109,6 @@ def plan_cycle(tmp_path: Path) -> tuple[Path, Path, Path]:
     run("template", "plan", "--roster", roster, "--assignments", assignments, "--year", "2027",
         "--out", tmp_path / "plans", "--items-per-month", "2")  # fmt: skip
     for path in (tmp_path / "plans").glob("*.xlsx"):
-        fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
+        fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()} | notes("A1"))
     run("validate", tmp_path / "plans")
     return tmp_path, roster, assignments

@@ -24,9 +24,12 @@ def test_regenerating_the_blank_forms_gives_identical_bytes(tmp_path):
 def test_the_blank_plan_follows_the_contract():
     plan = read_plan(TEMPLATES / "mau_02_ke_hoach.xlsx", default_settings())
     assert plan.meta["form"] == "plan"
-    # Blank: every month has a weight and no item yet, which the validator says, cell by cell.
-    assert {p.code for p in plan.problems} == {"node_without_items"}
-    assert all(p.cell.startswith("C") for p in plan.problems)
+    # Blank: every month has a weight and no item yet, and the narratives Art. 4.4 a requires
+    # are empty, which the validator says, cell by cell.
+    assert {p.code for p in plan.problems} == {"node_without_items", "plan_note_missing"}
+    assert all(p.cell.startswith("C") for p in plan.problems if p.code == "node_without_items")
+    missing = [p for p in plan.problems if p.code == "plan_note_missing"]
+    assert len(missing) == 8 and all(p.cell.startswith("D") for p in missing)  # 4 per task
 
 
 def test_a_process_makes_the_same_bytes_first_and_later(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROSTER, fill, items, run, write_table
+from tests.helpers import ROSTER, fill, fill_notes, items, run, write_table
 from tests.test_ratings import edit, read_keyed
 
 SHEET_BODY = "Tổng hợp"
@@ -36,6 +36,7 @@ def cycle(d: Path, year: int, figures: dict[str, tuple[float, float]], settings:
     keys = [*items("A1", 1), *items("A2", 1)]
     for path in (d / "plans").glob("*.xlsx"):
         fill(path, {k: {"content": f"Nội dung {k}", "w_month": 1} for k in keys})
+        fill_notes(path)
     run("template", "report", "--plans", d / "plans", "--period", year, "--out", d / "year")
     for cadre_id, (a1, a2) in figures.items():
         values = {k: {"completion": a1} for k in items("A1", 1)}

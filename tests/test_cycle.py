@@ -124,6 +124,7 @@ def test_unedited_proposals_give_exactly_the_registered_content(tmp_path):
         "title": nfd_title,
         "basis": "Nghị quyết số 15-NQ/TU\nKết luận 08-KL/TU",
         "targets": LONG + "\ndòng cuối",
+        "roadmap": "Quý I: thí điểm\nQuý IV: nhân rộng",  # required (Art. 4.1, R36)
     }
     for column, text in texts.items():
         c.sheet.cell(c.rows["A1"], c.columns[column]).value = text
@@ -181,10 +182,12 @@ def test_registration_validation_names_cells(tmp_path):
     c.sheet.cell(c.rows["B1"], c.columns["targets"]).value = "100%"
     c.sheet.cell(c.rows["B1"], c.columns["start_year"]).value = 2027
     c.sheet.cell(c.rows["B1"], c.columns["end_year"]).value = 2036
+    c.sheet.cell(c.rows["B1"], c.columns["roadmap"]).value = "Năm 2027: thí điểm"
     book.save(source)
     reg = read_registration(source, default_settings())
     codes = sorted(p.code for p in reg.problems)
-    assert codes == ["bad_period_length", "task_incomplete", "task_incomplete"]
+    # A1: no basis, no targets, no roadmap (Art. 4.1)
+    assert codes == ["bad_period_length", "task_incomplete", "task_incomplete", "task_incomplete"]
     assert all(p.cell for p in reg.problems)
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from dotpha_xl.domain import decisions
 from dotpha_xl.domain.periods import parse_period
-from tests.helpers import fill, items, run, write_table
+from tests.helpers import fill, fill_notes, items, run, write_table
 
 ROSTER = [
     ("CB901", "Nguyễn Thị Mai", "Giám đốc Sở Tài chính", "Sở Tài chính", "UBND"),
@@ -85,6 +85,7 @@ def year(tmp_path_factory) -> dict:
             path.unlink()  # CB905 never sends a plan
             continue
         fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
+        fill_notes(path)
     run("template", "report", "--plans", plans, "--period", "2027", "--out", tmp / "year")
     reports = tmp / "year"
     done = {k: {"completion": 1.0, "actual_product": f"Đã xong {k}"} for k in items()}

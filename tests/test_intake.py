@@ -15,7 +15,7 @@ import pytest
 
 from dotpha_demo.filler import form_sheet
 from dotpha_xl.store.ledger import Ledger
-from tests.helpers import ROSTER, fill, items, write_table
+from tests.helpers import ROSTER, fill, fill_notes, items, write_table
 from tests.helpers import run as run_cli
 
 
@@ -48,6 +48,7 @@ def cycle(tmp_path):
         "--year", "2027", "--out", tmp_path / "plans", "--items-per-month", "2")  # fmt: skip
     for path in sorted((tmp_path / "plans").glob("*.xlsx")):
         fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
+        fill_notes(path)
     run(ledger, "template", "report", "--plans", tmp_path / "plans", "--period", "2027-Q2",
         "--out", tmp_path / "q2")  # fmt: skip
     for path in sorted((tmp_path / "q2").glob("*.xlsx")):

@@ -13,6 +13,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from dotpha_demo.filler import find_contract
+from tests.helpers import fill_notes
 from tests.test_reports import ROSTER, fill, items, report_for, run, write_table
 
 PERIOD = "2027"
@@ -39,6 +40,7 @@ def year(tmp_path_factory) -> Path:
         "--out", d / "plans", "--items-per-month", "2")  # fmt: skip
     for path in (d / "plans").glob("*.xlsx"):
         fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
+        fill_notes(path)
     run("template", "report", "--plans", d / "plans", "--period", PERIOD, "--out", d / "year")
     for cadre_id, level in (("CB901", 1.0), ("CB902", 0.8), ("CB903", 0.6)):
         values: dict[str, dict[str, object]] = {k: {"completion": level} for k in items()}

@@ -15,7 +15,7 @@ import pytest
 
 from dotpha_xl.xlsx import plans as plan_reader
 from dotpha_xl.xlsx import reports as report_reader
-from tests.helpers import ROSTER, fill, items, run, write_table
+from tests.helpers import ROSTER, fill, items, notes, run, write_table
 
 PLAN_SHEET = "Kế hoạch"
 
@@ -38,7 +38,7 @@ def blank_plan(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def good_items() -> dict[str, dict[str, object]]:
-    return {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()}
+    return {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()} | notes("A1")
 
 
 def plan_with(blank: Path, tmp_path: Path, changes: dict[str, dict[str, object]]) -> Path:
@@ -62,7 +62,7 @@ def switch_off_schemas(monkeypatch) -> None:
 
 
 def switch_off_tree(monkeypatch) -> None:
-    monkeypatch.setattr(plan_reader, "check_tree", lambda root, tolerance: (root, []))
+    monkeypatch.setattr(plan_reader, "check_tree", lambda root, tolerance, **_: (root, []))
 
 
 ROW_RULES = {

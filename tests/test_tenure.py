@@ -11,7 +11,7 @@ import pytest
 
 from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.xlsx.plans import read_plan
-from tests.helpers import fill, items, run, write_table
+from tests.helpers import fill, fill_notes, items, run, write_table
 from tests.test_reports import report_for
 
 HEADER = ["cadre_id", "full_name", "position", "unit", "body", "left_on", "predecessor_id",
@@ -44,6 +44,7 @@ def tenure(tmp_path):
     for path in (tmp_path / "plans").glob("*.xlsx"):
         fill(path, {k: {"content": f"Nội dung {k}", "product": f"Sản phẩm {k}", "w_month": 1.0}
                     for k in one_item()})  # fmt: skip
+        fill_notes(path)
     run("validate", tmp_path / "plans")
     return tmp_path, roster
 
@@ -203,6 +204,7 @@ def test_carry_over_takes_exactly_the_unfinished_annual_tasks(tmp_path):
     for path in (tmp_path / "plans").glob("*.xlsx"):
         fill(path, {k: v for k, v in weights.items()
                     if k.startswith("A1") or "CB903" in path.name})  # fmt: skip
+        fill_notes(path)
     run("validate", tmp_path / "plans")
     run("template", "report", "--plans", tmp_path / "plans", "--period", "2027",
         "--out", tmp_path / "year")  # fmt: skip
@@ -253,6 +255,7 @@ def test_carry_over_takes_exactly_the_unfinished_annual_tasks(tmp_path):
     assert "chuyển tiếp từ 2027:A1" in texts and "còn 50%" in texts and "còn 20%" in texts
     fill(path, {f"A2.Q{q}.M{m}.I1": {"content": "Làm tiếp", "w_month": 1.0}
                 for q in range(1, 5) for m in range(1, 4)})  # fmt: skip
+    fill_notes(path)
     plan = read_plan(path, default_settings())
     assert plan.ok, plan.problems
     assert plan.tasks["A2"].carried_from == "2027:A1"

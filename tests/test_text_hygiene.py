@@ -204,6 +204,7 @@ def test_fuzzed_plan_is_always_a_report(templates, data):
     read = {}
     for column in PLAN_TEXT:
         read |= dict(zip(plan.frame[f"{column}_cell"], plan.frame[column], strict=True))
+    read |= dict(plan.note_cells.values())  # the narratives under each task (Art. 4.4 a)
     assert all(cell in read for cell, (_, column, _) in typed.items() if column in PLAN_TEXT)
     _kept_or_reported(typed, read, plan.problems)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.web.access import AccessFile
 from dotpha_xl.web.desk import DeskConfig
-from tests.helpers import ROSTER, fill, items, run, write_table
+from tests.helpers import ROSTER, fill, fill_notes, items, run, write_table
 
 CADRES = [*ROSTER, ("CB904", "Phạm Thu Hà", "Phó Trưởng Ban", "Ban Nội chính Tỉnh ủy", "NC")]
 PERIOD = "2027-Q2"
@@ -65,6 +65,7 @@ def make_desk_data(root: Path) -> DeskData:
         "--year", "2027", "--out", root / "plans", "--items-per-month", "2")  # fmt: skip
     for path in sorted((root / "plans").glob("*.xlsx")):
         fill(path, {k: {"content": f"Nội dung {k}", "w_month": 0.5} for k in items()})
+        fill_notes(path)
     run("--ledger", ledger, "template", "report", "--plans", root / "plans", "--period", PERIOD,
         "--out", root / "inbox")  # fmt: skip
     for path in sorted((root / "inbox").glob("*.xlsx")):

@@ -48,20 +48,28 @@ def template() -> None:
     show_default=True,
     help="Số dòng nội dung công việc để trống trong mỗi tháng.",
 )
+@click.option(
+    "--previous-plans",
+    "previous_dir",
+    type=INPUT_DIR,
+    help="Thư mục kế hoạch năm trước (năm YEAR-1): việc theo giai đoạn đang thực hiện giữ "
+    "nguyên (khoá) các năm đã lập.",
+)
 @pass_context
 def template_plan(
-    obj: Context, roster: Path, assignments: Path, year: int, out_dir: Path, items_per_month: int
-) -> None:
+    obj: Context, roster: Path, assignments: Path, year: int, out_dir: Path, items_per_month: int,
+    previous_dir: Path | None,
+) -> None:  # fmt: skip
     """Một tệp kế hoạch (Mẫu số 02) cho mỗi cán bộ có việc trong năm YEAR.
 
     Example: dotpha template plan --roster roster.xlsx --assignments giao_viec.xlsx
-    --year 2027 --out ke_hoach/
+    --year 2028 --out ke_hoach_2028/ --previous-plans ke_hoach_2027/
     """
     from dotpha_xl.steps.generate import generate_plans
 
     result = generate_plans(
         roster, assignments, year, out_dir, obj.settings, items_per_month=items_per_month,
-        jobs=os.cpu_count() or 1, progress=obj.progress("Tạo kế hoạch"),
+        jobs=os.cpu_count() or 1, progress=obj.progress("Tạo kế hoạch"), previous_dir=previous_dir,
     )  # fmt: skip
     render_problems(result.problems)
     for path in result.files:

@@ -118,6 +118,48 @@ def skeleton(
     return root
 
 
+def continued_period(
+    previous: Node,
+    number: int,
+    years: int,
+    current: int,
+    items_per_month: int = 3,
+    weights: dict[str, Fraction] | None = None,
+) -> Node:
+    """A period task's tree for the plan of its year number ``current``, continuing the previous
+    year's plan (``previous``, its checked tree; docs/regulation.md R35).
+
+    Years before ``current`` are the previous plan's, as they stand (to be locked); the other
+    years are the previous plan's when it planned them ahead (an item typed), else blank
+    skeleton years; every year keeps the weight the previous plan gave it.  ``weights`` maps
+    the previous plan's row keys to the weights as typed (before the scaling of R10), used
+    instead of the tree's where given.  The task is renumbered ``number`` (B{number}).
+    """
+    typed = weights or {}
+    fresh = skeleton("B", number, years, items_per_month)
+    old = {c.key.year: c for c in previous.children}
+    root = Node(fresh.key, content=previous.content, product=previous.product)
+    for year in fresh.children:
+        before = old.get(year.key.year)
+        if before is None:
+            root.children.append(year)
+        elif (year.key.year or 0) < current or has_typed_items(before):
+            root.children.append(_renumbered(before, number, typed))
+        else:
+            year.weight = typed.get(str(before.key), before.weight)
+            root.children.append(year)
+    return root
+
+
+def _renumbered(node: Node, number: int, weights: dict[str, Fraction]) -> Node:
+    """A copy of a subtree under task number ``number``, with the typed weights."""
+    k = node.key
+    key = NodeKey(k.section, number, k.year, k.quarter, k.month, k.item)
+    weight = weights.get(str(k), node.weight)
+    children = [_renumbered(c, number, weights) for c in node.children]
+    return Node(key, weight, node.content, node.product, children)
+
+
 def even_split(parts: int) -> list[Fraction]:
     """``parts`` weights of two decimals summing to exactly 100 (33.33, 33.33, 33.34)."""
     base = Fraction(int(HUNDRED * 100 / parts), 100)
@@ -159,8 +201,16 @@ def _node_order(node: Node) -> tuple[object, ...]:
     return node.key.plan_order()
 
 
-def check_tree(root: Node, tolerance: Fraction = DEFAULT_TOLERANCE) -> tuple[Node, list[Problem]]:
+def check_tree(
+    root: Node, tolerance: Fraction = DEFAULT_TOLERANCE, *, open_years: Iterable[int] = ()
+) -> tuple[Node, list[Problem]]:
     """Check one task's tree and return it with exact weights, blank item rows dropped.
+
+    ``open_years`` (a period task's plan, docs/regulation.md R35) are the numbers of the years
+    that may be left unplanned: those later than the plan's year.  Such a year with no item
+    typed below it keeps its weight and loses its (blank) quarters and months, without a
+    problem; it counts 0 until its own year's plan gives it items.  A later year planned ahead
+    (with an item) is checked like any other.
 
     Rules of the tree (docs/regulation.md, R10): the children of every node of weight > 0 sum to
     100 (within ``tolerance``, then scaled to exactly 100); a node of weight 0 may have no
@@ -170,15 +220,33 @@ def check_tree(root: Node, tolerance: Fraction = DEFAULT_TOLERANCE) -> tuple[Nod
     (``dotpha_xl.xlsx.schemas``) and are not checked here a second time.
     """
     problems: list[Problem] = []
-    clean = _check_node(root, tolerance, problems)
+    wanted = set(open_years)
+    unplanned = frozenset(
+        child.key
+        for child in root.children
+        if child.key.level == YEAR and child.key.year in wanted and not has_typed_items(child)
+    )
+    clean = _check_node(root, tolerance, problems, unplanned)
     return clean, problems
+
+
+def has_typed_items(node: Node) -> bool:
+    """Whether anything was typed on an item row below ``node`` (a weight, content, product)."""
+    return any(
+        i.weight is not None or i.content or i.product for i in node.items() if i is not node
+    )
 
 
 #: Weight types whose exact numerator and denominator the checks can add up as integers.
 _RATIONAL = (Fraction, int)
 
 
-def _check_node(node: Node, tolerance: Fraction, problems: list[Problem]) -> Node:
+def _check_node(
+    node: Node,
+    tolerance: Fraction,
+    problems: list[Problem],
+    unplanned: frozenset[NodeKey] = frozenset(),
+) -> Node:
     if node.key.item is not None:
         return _copy(node, node.weight, [])
     kept: list[Node] = []
@@ -204,6 +272,9 @@ def _check_node(node: Node, tolerance: Fraction, problems: list[Problem]) -> Nod
             zero = weight == 0
         if zero:  # contributes nothing: kept as typed, not checked below
             kept.append(_without_blank_items(child))
+            continue
+        if unplanned and child.key in unplanned:  # a later year, not planned yet
+            kept.append(_copy(child, weight, []))
             continue
         kept.append(_check_node(child, tolerance, problems))
     if not kept:
@@ -257,7 +328,9 @@ __all__ = [
     "PlanRow",
     "build_tree",
     "check_tree",
+    "continued_period",
     "even_split",
+    "has_typed_items",
     "item_calendar_month",
     "skeleton",
 ]

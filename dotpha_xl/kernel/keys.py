@@ -7,6 +7,7 @@ between templates and readers.
     A{t}.Q{q}.M{m}.I{i}       its quarters, months (of the quarter) and items
     B{t}                      period task
     B{t}.Y{y}.Q{q}.M{m}.I{i}  its years, then quarters, months and items as above
+    A{t}.note.{field}         a plan's narrative rows under a task (Art. 4.4 a): ``PLAN_NOTES``
 """
 
 from __future__ import annotations
@@ -180,6 +181,37 @@ def describe(key: NodeKey) -> str:
     if key.item is not None:
         parts.append(f"nội dung công việc {key.item}")
     return ", ".join(parts)
+
+
+#: The narrative rows of a plan under each task (Art. 4.4 a), in the form's order: general and
+#: specific objectives, solutions, roadmap, coordinating units (docs/regulation.md R36).
+PLAN_NOTES = (
+    "objectives_general",
+    "objectives_specific",
+    "solutions",
+    "roadmap",
+    "coordination",
+)
+#: Those the regulation requires of every plan ("phải có"); coordination only "trường hợp" the
+#: task involves other units.
+REQUIRED_PLAN_NOTES = PLAN_NOTES[:4]
+NOTE_PART = ".note."
+_NOTE_KEY = re.compile(r"^(?P<task>[AB][1-9]\d*)\.note\.(?P<field>[a-z_]+)$")
+
+
+def note_key(task_key: str, field: str) -> str:
+    """The row key of a plan's narrative ``field`` under ``task_key``: ``A1.note.solutions``."""
+    return f"{task_key}{NOTE_PART}{field}"
+
+
+def parse_note_key(text: object) -> tuple[str, str] | None:
+    """(task key, field) of a narrative row key, or ``None`` when ``text`` is not one."""
+    if not isinstance(text, str) or NOTE_PART not in text:
+        return None
+    match = _NOTE_KEY.match(text.strip())
+    if not match or match["field"] not in PLAN_NOTES:
+        return None
+    return match["task"], match["field"]
 
 
 def is_key(text: object) -> bool:

@@ -234,6 +234,63 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Dòng chèn thêm không nằm dưới một tháng nào nên không xác định được thuộc mục nào.",
         "Chèn dòng nội dung công việc ngay dưới dòng tháng tương ứng.",
     ),
+    "plan_note_missing": (
+        ERROR,
+        "{node}: kế hoạch chưa ghi {field}.",
+        "Điều 4.4 a của Quy định: kế hoạch phải có mục tiêu chung, mục tiêu cụ thể, giải pháp và "
+        "lộ trình thực hiện; ghi vào ô nền vàng của dòng này.",
+    ),
+    "carried_plan_changed": (
+        ERROR,
+        "{node}: thuộc kế hoạch năm {expected} đã nộp nên không được sửa (ô đang ghi '{value}').",
+        "Trả lại đúng nội dung, sản phẩm và tỷ trọng như kế hoạch năm {expected} (dòng nền xám); "
+        "cần điều chỉnh việc theo giai đoạn thì đề xuất qua bản đăng ký.",
+    ),
+    "carried_row_deleted": (
+        ERROR,
+        "Dòng của {node} (thuộc kế hoạch năm {expected} đã nộp) đã bị xoá khỏi kế hoạch.",
+        "Tải lại biểu mẫu: các năm trước của việc theo giai đoạn được giữ nguyên như kế hoạch "
+        "năm {expected}.",
+    ),
+    "carried_row_added": (
+        ERROR,
+        "Dòng '{value}' được thêm vào năm đã lập trong kế hoạch năm {expected} ({node}).",
+        "Không thêm dòng vào các năm trước (nền xám); kê nội dung công việc vào năm đang lập kế "
+        "hoạch.",
+    ),
+    "previous_plan_invalid": (
+        ERROR,
+        "Kế hoạch năm trước '{value}' không đọc được hoặc còn lỗi nên không chép được các năm "
+        "đã lập của việc theo giai đoạn.",
+        "Cán bộ vẫn được tạo biểu mẫu với toàn bộ giai đoạn để trống; sửa kế hoạch năm trước "
+        "rồi tạo lại biểu mẫu nếu muốn giữ các năm đã lập.",
+    ),
+    "previous_plan_wrong_year": (
+        ERROR,
+        "Tệp '{value}' là kế hoạch năm {detail}, không phải kế hoạch năm {expected}; tệp này "
+        "không được dùng.",
+        "Chỉ đưa vào thư mục kế hoạch năm trước các kế hoạch của năm {expected}.",
+    ),
+    "previous_plans_not_given": (
+        WARNING,
+        "{node} đã thực hiện từ năm {expected} nhưng chưa có kế hoạch năm trước để chép các năm "
+        "đã lập; biểu mẫu của cán bộ {value} để trống toàn bộ giai đoạn.",
+        "Tạo lại biểu mẫu với thư mục kế hoạch năm trước (tuỳ chọn --previous-plans) để các năm "
+        "đã lập được giữ nguyên; nếu không, cán bộ phải lập lại các năm trước.",
+    ),
+    "previous_plan_missing": (
+        WARNING,
+        "Không có kế hoạch năm {expected} hợp lệ của cán bộ {value} (hoặc người tiền nhiệm) "
+        "cho {node}; các năm trước của giai đoạn để trống.",
+        "Cán bộ lập lại các năm trước của giai đoạn trong biểu mẫu này; hoặc bổ sung kế hoạch "
+        "năm {expected} rồi tạo lại biểu mẫu.",
+    ),
+    "previous_task_missing": (
+        WARNING,
+        "Kế hoạch năm {expected} của cán bộ {value} không có {node} (cùng tên hoặc cùng số và "
+        "cùng giai đoạn); các năm trước của giai đoạn để trống.",
+        "Kiểm tra danh sách giao việc và kế hoạch năm trước; cán bộ lập lại các năm trước.",
+    ),
     "stray_value": (
         WARNING,
         "Ô có giá trị '{value}' ở vị trí không thuộc biểu mẫu; giá trị này không được đọc.",

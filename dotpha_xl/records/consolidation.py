@@ -76,6 +76,9 @@ class TaskOutcome:
     #: ``{"month", "cell", "content", "product", "actual_product", "completion"}`` (completion
     #: an exact fraction's text, or None).
     unplanned_items: list[dict[str, Any]] = field(default_factory=list)
+    #: The plan's narrative of the task (Art. 4.4 a), by field of ``kernel.keys.PLAN_NOTES``,
+    #: as sealed in the report's task (``PlannedTask.notes``).
+    plan_notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

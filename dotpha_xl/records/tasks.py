@@ -4,7 +4,7 @@ assignment (``records.people.Assignment.task``) to the report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dotpha_xl.domain.tree import Node
@@ -27,6 +27,8 @@ class PlannedTask:
     #: a reviewing body's proposals, Art. 4.2 e), ``committee`` (added by the Standing
     #: Committee's decision, Art. 4.3, 2.5), ``carried`` (Art. 2.5); empty when not known.
     origin: str = ""
+    #: the plan's narrative per task (Art. 4.4 a): field of ``kernel.keys.PLAN_NOTES`` -> text
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -37,7 +39,9 @@ class PlannedTask:
         return self.end_year - self.start_year + 1
 
     def as_meta(self) -> dict[str, Any]:
-        """The task as a workbook's sealed ``_meta`` carries it (``origin`` only when known)."""
+        """The task as a workbook's sealed ``_meta`` carries it (``origin`` only when known;
+        ``notes`` only when a text is known: a plan template pre-filled from the year before, a
+        report)."""
         meta: dict[str, Any] = {
             "key": self.key,
             "title": self.title,
@@ -49,6 +53,9 @@ class PlannedTask:
         }
         if self.origin:
             meta["origin"] = self.origin
+        notes = {k: v for k, v in self.notes.items() if v}
+        if notes:
+            meta["notes"] = notes
         return meta
 
     @classmethod
@@ -66,4 +73,5 @@ class PlannedTask:
             carried_from=meta.get("carried_from", ""),
             root=root,
             origin=meta.get("origin", ""),
+            notes=dict(meta.get("notes") or {}),
         )

@@ -43,6 +43,7 @@ class Pending:
     frame: pd.DataFrame | None = None  # plans
     records: list[dict[str, Any]] | None = None  # reports: the same, not yet a frame
     tree_problems: list[Problem] = field(default_factory=list)  # plans: merged after pandera's
+    after: list[Problem] = field(default_factory=list)  # plans: the narratives', after those
 
 
 def _small_meta(meta: dict[str, str]) -> dict[str, str]:
@@ -55,7 +56,13 @@ def plan_verdict(path: Path, settings: Settings) -> FileOutcome:
     """``read_plan`` without its pandera step (left to the batch); the tree checks' problems are
     kept apart so that the batch can dedupe them after pandera's, exactly as ``read_plan``."""
     from dotpha_xl.xlsx.contract import check_meta, check_prefilled, read_form
-    from dotpha_xl.xlsx.plans import LOCKED_COLUMNS, _check_trees, plan_frame
+    from dotpha_xl.xlsx.plans import (
+        LOCKED_COLUMNS,
+        _check_trees,
+        check_carried_years,
+        plan_frame,
+        read_notes,
+    )
 
     sheet = read_form(path, "plan")
     verdict = FileOutcome(
@@ -68,8 +75,11 @@ def plan_verdict(path: Path, settings: Settings) -> FileOutcome:
     verdict.problems += check_prefilled(sheet, LOCKED_COLUMNS, sheet.prefilled["rows"])
     frame, cell_problems = plan_frame(sheet)
     verdict.problems += cell_problems
+    verdict.problems += check_carried_years(sheet, frame)
     _, tree_problems = _check_trees(sheet, frame, settings)
-    verdict.pending = Pending(frame=frame[PLAN_COLUMNS], tree_problems=tree_problems)
+    verdict.pending = Pending(
+        frame=frame[PLAN_COLUMNS], tree_problems=tree_problems, after=read_notes(sheet)[1]
+    )
     return verdict
 
 
@@ -232,6 +242,7 @@ def _validate_block(block: list[FileOutcome], schema: Any) -> None:
         else:
             v.problems += found.get(v.file, [])
         v.problems += merge_tree_problems(v.pending.tree_problems, v.problems)
+        v.problems += v.pending.after
         if not v.ok:
             v.tasks = []
     for v in block:

@@ -12,15 +12,17 @@ from typing import Any
 
 from dotpha_xl.domain.calendar import last_day_allowed, report_deadline
 from dotpha_xl.domain.periods import ReportPeriod, parse_period
+from dotpha_xl.domain.tree import Node, continued_period
 from dotpha_xl.kernel.problems import Problem, problem
 from dotpha_xl.kernel.settings import Settings
+from dotpha_xl.kernel.text import parse_percent
 from dotpha_xl.records.people import Cadre
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.store.files import expand_inputs, output_name
 from dotpha_xl.xlsx.carried_years import carry_from_previous_year, not_carried, uncarried_tasks
-from dotpha_xl.xlsx.plan_form import Person, write_plan
-from dotpha_xl.xlsx.plans import read_plan
+from dotpha_xl.xlsx.plan_form import CarriedYears, Person, build_trees, write_plan
+from dotpha_xl.xlsx.plans import PlanFile, read_plan
 from dotpha_xl.xlsx.report_form import ReportInputs, write_report
 from dotpha_xl.xlsx.reports import ReportFile, latest_reports, person_from_meta
 from dotpha_xl.xlsx.tables import read_assignments, read_roster
@@ -50,16 +52,21 @@ def generate_plans(
     items_per_month: int = 3,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    previous_dir: Path | None = None,
 ) -> Generated:
     """One form 02 workbook per cadre with a task running in ``year``.
 
     Bad roster or assignment rows are problems; nothing is generated for them, the rest is.
     The workbooks are written over ``jobs`` processes; ``progress(done, total)`` follows them.
+    ``previous_dir`` holds the plans of ``year - 1``: a period task that began before ``year``
+    gets its earlier years from there, locked (docs/regulation.md R35); a bad previous plan is a
+    problem naming its file, and its cadre gets a template all the same.
     """
-    check_output_outside_inputs(out_dir, [roster_path, assignments_path])
+    check_output_outside_inputs(out_dir, [roster_path, assignments_path, previous_dir])
     roster = read_roster(roster_path, settings)
     assignments = read_assignments(assignments_path, settings, roster)
     result = Generated(problems=[*roster.problems, *assignments.problems])
+    previous = _previous_plans(previous_dir, year, settings, result.problems)
     deadline = last_day_allowed(settings.deadlines["plan"].in_year(year), settings.deadline_reading)
     carried = read_carried_items(assignments_path)  # a carry-over workbook's unfinished items
     work: list[tuple[Person, int, list[PlannedTask], int, str, dict]] = []
@@ -72,7 +79,13 @@ def generate_plans(
             continue
         mine = {t.key: carried[(cadre.cadre_id, t.key)] for t in tasks
                 if (cadre.cadre_id, t.key) in carried}  # fmt: skip
-        work.append((person_of(cadre), year, tasks, items_per_month, f"{deadline:%d/%m/%Y}", mine))
+        trees, years = _continued(
+            cadre, tasks, year, items_per_month, previous, previous_dir, result.problems
+        )
+        work.append(
+            (person_of(cadre), year, tasks, items_per_month, f"{deadline:%d/%m/%Y}", mine, trees,
+             years)
+        )  # fmt: skip
         targets.append(
             out_dir / output_name(cadre.cadre_id, cadre.full_name, "ke_hoach", str(year))
         )
@@ -94,11 +107,119 @@ def generate_plans(
     return result
 
 
-def _write_one(job: tuple[Person, int, list[PlannedTask], int, str, dict]) -> bytes:
-    who, year, tasks, items_per_month, deadline, carried = job
+def _write_one(job: tuple[Person, int, list[PlannedTask], int, str, dict, dict, dict]) -> bytes:
+    who, year, tasks, items_per_month, deadline, carried, trees, carried_years = job
+    if trees:
+        trees = {**build_trees(tasks, items_per_month), **trees}
     return write_plan(
-        who, year, tasks, items_per_month=items_per_month, deadline=deadline, carried=carried
-    )
+        who, year, tasks, items_per_month=items_per_month, deadline=deadline, carried=carried,
+        trees=trees or None, carried_years=carried_years,
+    )  # fmt: skip
+
+
+def _previous_plans(
+    folder: Path | None, year: int, settings: Settings, problems: list[Problem]
+) -> dict[str, PlanFile]:
+    """Cadre id -> their valid plan of ``year - 1`` in ``folder``; every other file there is a
+    problem naming it (the batch goes on)."""
+    out: dict[str, PlanFile] = {}
+    if folder is None:
+        return out
+    for path in expand_inputs([folder]):
+        plan = read_plan(path, settings)
+        if not plan.ok:
+            problems.extend([p for p in plan.problems if p.severity == "error"][:1])
+            problems.append(problem("previous_plan_invalid", value=plan.file).at(file=plan.file))
+            continue
+        if plan.year != year - 1:
+            problems.append(
+                problem(
+                    "previous_plan_wrong_year", value=plan.file, detail=plan.year,
+                    expected=year - 1,
+                ).at(file=plan.file)
+            )  # fmt: skip
+            continue
+        out[plan.cadre_id] = plan
+    return out
+
+
+def _continued(
+    cadre: Cadre,
+    tasks: list[PlannedTask],
+    year: int,
+    items_per_month: int,
+    previous: dict[str, PlanFile],
+    previous_dir: Path | None,
+    problems: list[Problem],
+) -> tuple[dict[str, Node], dict[str, CarriedYears]]:
+    """The trees of the cadre's period tasks begun before ``year``, continuing the previous
+    year's plan (own, else the predecessor's), and what each carries locked."""
+    trees: dict[str, Node] = {}
+    carried: dict[str, CarriedYears] = {}
+    for task in tasks:
+        if task.section != "B" or task.start_year >= year:
+            continue
+        where = {"node": task.key, "value": cadre.cadre_id, "expected": year - 1}
+        if previous_dir is None:
+            began = {**where, "expected": task.start_year}
+            problems.append(problem("previous_plans_not_given", **began))
+            continue
+        plan = previous.get(cadre.cadre_id) or previous.get(cadre.predecessor_id or "\0")
+        if plan is None:
+            problems.append(problem("previous_plan_missing", **where))
+            continue
+        before = _same_task(plan, task)
+        if before is None or before.root is None:
+            problems.append(problem("previous_task_missing", **{**where, "value": plan.cadre_id}))
+            continue
+        typed = _typed_weights(plan)
+        task.notes = dict(before.notes)  # the narrative pre-filled, editable (R36)
+        current = year - task.start_year + 1
+        tree = continued_period(
+            before.root, task.number, task.years, current, items_per_month, typed
+        )
+        rows: dict[str, tuple[Fraction | None, str, str]] = {}
+        for node in tree.walk():
+            y = node.key.year
+            if node.level == "year" or (y is not None and y < current and node.level != "task"):
+                text = (node.content, node.product) if node.level == "item" else ("", "")
+                rows[str(node.key)] = (_round_trip(node.weight), *text)
+        trees[task.key] = tree
+        carried[task.key] = CarriedYears(
+            from_year=year - 1,
+            plan_digest=plan.digest,
+            plan_file=plan.file,
+            cadre_id=plan.cadre_id,
+            years=tuple(range(1, current)),
+            rows=rows,
+        )
+    return trees, carried
+
+
+def _same_task(plan: PlanFile, task: PlannedTask) -> PlannedTask | None:
+    """The previous plan's task for ``task``: the same key and years, else the only one with the
+    same title and years."""
+    same = plan.tasks.get(task.key)
+    if same is not None and (same.start_year, same.end_year) == (task.start_year, task.end_year):
+        return same
+    titled = [
+        t for t in plan.tasks.values()
+        if t.section == "B" and (t.title, t.start_year, t.end_year)
+        == (task.title, task.start_year, task.end_year)
+    ]  # fmt: skip
+    return titled[0] if len(titled) == 1 else None
+
+
+def _typed_weights(plan: PlanFile) -> dict[str, Fraction]:
+    """Row key -> the weight as the cadre typed it in ``plan`` (before R10's scaling)."""
+    if plan.frame is None or plan.frame.empty:
+        return {}
+    return {r.key: r.weight for r in plan.frame.itertuples(index=False) if r.weight is not None}
+
+
+def _round_trip(weight: Fraction | None) -> Fraction | None:
+    """A weight as a cell written with it reads back (a float of its fraction)."""
+    return None if weight is None else parse_percent(float(weight / 100))
 
 
 def _written(work: list, jobs: int) -> Iterator[bytes]:

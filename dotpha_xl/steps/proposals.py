@@ -42,6 +42,7 @@ PROPOSAL_COLUMNS: tuple[ReviewColumn, ...] = (
     ReviewColumn("title", "Tên việc đăng ký", 26),
     ReviewColumn("basis", "Căn cứ, cơ sở", 20),
     ReviewColumn("targets", "Chỉ tiêu đăng ký", 24),
+    ReviewColumn("roadmap", "Lộ trình thực hiện", 20),
     ReviewColumn("start_year", "Từ năm", 7, kind="center"),
     ReviewColumn("end_year", "Đến năm", 7, kind="center"),
     ReviewColumn("choice", "Việc đang thực hiện", 14),
@@ -100,7 +101,12 @@ class Proposals:
         return {
             "year": self.year,
             "registered": [
-                {"cadre_id": t.cadre_id, "task_key": t.task_key, "title": t.title}
+                {
+                    "cadre_id": t.cadre_id,
+                    "task_key": t.task_key,
+                    "title": t.title,
+                    "roadmap": t.roadmap,
+                }
                 for r in self.registered.values()
                 for t in r.registration.tasks
             ],
@@ -208,6 +214,7 @@ def proposals_workbook(p: Proposals, body: str, body_name: str, settings: Settin
                         "title": task.title,
                         "basis": task.basis,
                         "targets": task.targets,
+                        "roadmap": task.roadmap,
                         "start_year": task.start_year,
                         "end_year": task.end_year,
                         "choice": choice,

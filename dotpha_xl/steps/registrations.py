@@ -30,6 +30,7 @@ FIELD_NAMES = {
     "title": "tên việc",
     "basis": "căn cứ, cơ sở",
     "targets": "chỉ tiêu",
+    "roadmap": "lộ trình thực hiện",
     "start_year": "năm bắt đầu",
     "end_year": "năm kết thúc",
 }
@@ -46,6 +47,7 @@ class RegisteredTask:
     end_year: int
     choice: str = ""  # continue / adjust for a running period task
     adjustment: str = ""
+    roadmap: str = ""  # "lộ trình thực hiện" (Art. 4.1); required of a task registered anew
 
     @property
     def section(self) -> str:
@@ -102,6 +104,7 @@ def running_tasks(plans_dir: Path | None, year: int, settings: Settings) -> dict
                         task.targets,
                         task.start_year,
                         task.end_year,
+                        roadmap=task.notes.get("roadmap", ""),
                     )
                 )
     return out
@@ -195,9 +198,11 @@ def _task(
 
     texts = ("title", "basis", "targets")
     years = ("start_year", "end_year") if key.startswith("B") and not running else ()
-    if not running and not any(v.get(c) for c in (*texts, *years)):
+    if not running and not any(v.get(c) for c in (*texts, "roadmap", *years)):
         return None  # a row left blank: nothing registered there
-    for column in (*texts, *years):
+    # a roadmap is asked of a task registered anew; a running one has its plan's (R36)
+    required = (*texts, *(("roadmap",) if not running and "roadmap" in v else ()), *years)
+    for column in required:
         if not v.get(column):
             problems.append(
                 problem("task_incomplete", node=key, field=FIELD_NAMES[column]).at(**at(column))
@@ -240,6 +245,7 @@ def _task(
         end_year=end,
         choice=choice,
         adjustment=adjustment,
+        roadmap=v.get("roadmap", ""),
     )
 
 

@@ -40,7 +40,7 @@ from dotpha_xl.store.item_store import ItemStore, StoredItems
 
 CACHE_FILE = "verdicts.pickle"
 #: Bumped whenever what a verdict holds changes shape.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: task outcomes carry the plan's narrative (plan_notes)
 
 Key = tuple[str, str, str, str]  # kind, period code, file name, sha256
 Stat = tuple[int, int, int]  # size, mtime_ns, inode

@@ -102,6 +102,8 @@ def task_json(row: TaskRow) -> dict[str, Any]:
         "shortfall_reasons": dict(row.shortfall_reasons),
         "fm_reasons": dict(row.fm_reasons),
         "unplanned_items": list(row.unplanned_items),
+        # the plan's narrative (Art. 4.4 a): objectives, solutions, roadmap, coordination
+        "plan_notes": dict(row.plan_notes),
         **tenure_json(row.tenure),
     }
 
@@ -348,4 +350,5 @@ def _task(t: dict[str, Any], cadre: Cadre) -> TaskRow:
         shortfall_reasons=dict(t.get("shortfall_reasons", {})),
         fm_reasons=dict(t.get("fm_reasons", {})),
         unplanned_items=list(t.get("unplanned_items", [])),
+        plan_notes=dict(t.get("plan_notes", {})),
     )

@@ -18,6 +18,7 @@ from io import BytesIO
 from typing import Any, ClassVar
 
 from dotpha_xl.domain.ratings import LEVEL_NAMES, LEVELS
+from dotpha_xl.kernel.keys import PLAN_NOTES
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import as_text, percent_cell
 from dotpha_xl.records.consolidation import NARRATIVE_KEYS, Consolidation, TaskRow, tenure_note
@@ -25,6 +26,7 @@ from dotpha_xl.records.ratings import CADRE_ROW, CADRE_ROW_TITLE
 from dotpha_xl.store.item_store import shown_items
 from dotpha_xl.xlsx.contract import FORMS, KEY_MARKER, write_meta
 from dotpha_xl.xlsx.form_layout import Column, fit_row, row_height, write_header
+from dotpha_xl.xlsx.plan_form import NOTE_LABELS
 from dotpha_xl.xlsx.row_stream import RowStream
 from dotpha_xl.xlsx.styles import FONT, Formats, new_workbook, print_setup
 
@@ -337,6 +339,7 @@ def write_body_workbook(c: Consolidation, body: str, settings: Settings) -> byte
     _rejected_sheet(book, fmt, mine)
     _warnings_sheet(book, fmt, mine)
     _chart_sheet(book, fmt, mine)
+    _plan_notes_sheet(book, fmt, mine)
     extra: dict[str, Any] = {}
     if review:
         # Art. 9.2: the body's proposals of exemplary collectives and individuals
@@ -875,6 +878,41 @@ def _narratives_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
         columns,
         rows,
         empty="Không có cán bộ nào ghi khó khăn, lý do hay đề xuất.",
+        kinds={"stt": "int"},
+    )
+
+
+PLAN_NOTES_SHEET = "Nội dung kế hoạch"
+
+
+def _plan_notes_sheet(book: Any, fmt: Formats, c: Consolidation) -> None:
+    """What each cadre's plan states of each task besides its tree (Art. 4.4 a): general and
+    specific objectives, solutions, roadmap, coordinating units; one row per text, on A4 like
+    the other lists (row key ``CADRE_ID:TASK_KEY:plan.FIELD``)."""
+    columns = (
+        Column("stt", "STT", 5),
+        Column("cadre", "Cán bộ", 20),
+        Column("task", "Việc", 26),
+        Column("topic", "Nội dung", 18),
+        Column("text", "Kế hoạch ghi", 62),
+    )
+    rows: list[tuple[str, list[Any]]] = []
+    for t in c.tasks:
+        who = f"{t.cadre.full_name} ({t.cadre.cadre_id})"
+        for name in PLAN_NOTES:
+            text = t.plan_notes.get(name, "")
+            if text:
+                key = f"{t.cadre.cadre_id}:{t.task_key}:plan.{name}"
+                topic = NOTE_LABELS[name]
+                rows.append((key, [len(rows) + 1, who, f"{t.task_key}. {t.title}", topic, text]))
+    simple_sheet(
+        book,
+        fmt,
+        PLAN_NOTES_SHEET,
+        "MỤC TIÊU, GIẢI PHÁP, LỘ TRÌNH VÀ ĐƠN VỊ PHỐI HỢP THEO KẾ HOẠCH CỦA TỪNG VIỆC",
+        columns,
+        rows,
+        empty="Các kế hoạch chưa ghi mục tiêu, giải pháp, lộ trình.",
         kinds={"stt": "int"},
     )
 

@@ -11,10 +11,20 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from dotpha_xl.domain.tree import Node, skeleton
-from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR
+from dotpha_xl.kernel.keys import (
+    ITEM,
+    MONTH,
+    PLAN_NOTES,
+    QUARTER,
+    REQUIRED_PLAN_NOTES,
+    TASK,
+    YEAR,
+    note_key,
+)
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.contract import FORMS, cell_name, write_meta
 from dotpha_xl.xlsx.form_layout import (
@@ -64,10 +74,66 @@ CHILD_SUM_COLUMN = {MONTH: "w_month", QUARTER: "w_quarter", YEAR: "w_year"}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 ORDINAL_YEAR = ("NHẤT", "HAI", "BA", "TƯ", "NĂM", "SÁU", "BẢY", "TÁM", "CHÍN", "MƯỜI")
 ORDINAL_MONTH = ("nhất", "hai", "ba")
+#: The narrative rows under each task (Art. 4.4 a), their STT and label; a required one says so.
+NOTE_LABELS = {
+    "objectives_general": "Mục tiêu chung",
+    "objectives_specific": "Mục tiêu cụ thể (định lượng các mục tiêu, chỉ tiêu)",
+    "solutions": "Giải pháp thực hiện",
+    "roadmap": "Lộ trình thực hiện",
+    "coordination": "Cơ quan, đơn vị phối hợp và nội dung đề xuất phối hợp (nếu có)",
+}
+NOTE_STT = dict(zip(PLAN_NOTES, ("a", "b", "c", "d", "đ"), strict=True))
+#: The narrative's text spans the columns from ``product`` to ``w_period`` (merged).
+NOTE_WIDTH = sum(WIDTH[k] for k in ("product", *WEIGHT_COLUMNS))
+
+
+def note_row(field: str) -> list[str]:
+    """The locked texts (STT, Nội dung) of a narrative row."""
+    label = NOTE_LABELS[field]
+    if field in REQUIRED_PLAN_NOTES:
+        label += " (bắt buộc)"
+    return [NOTE_STT[field], label]
+
+
 SECTION_TITLES = {
     "A": "NHỮNG VIỆC ĐƯỢC GIAO THEO NĂM (kê việc theo từng tháng/quý)",
     "B": "NHỮNG VIỆC ĐƯỢC GIAO THEO GIAI ĐOẠN",
 }
+
+
+@dataclass(frozen=True)
+class CarriedYears:
+    """The earlier years of a running period task, carried locked from the plan of the year
+    before (docs/workbook-format.md, "Multi-year plans"; docs/regulation.md R35)."""
+
+    from_year: int  # the previous plan's year
+    plan_digest: str  # its seal
+    plan_file: str
+    cadre_id: str  # whose plan it was (a predecessor's, for a successor)
+    years: tuple[int, ...]  # the year numbers carried, locked
+    #: row key -> (own weight as typed, content, product): every row of the carried years, and
+    #: the row of every year of the period (its weight; content and product empty)
+    rows: Mapping[str, tuple[Fraction | None, str, str]]
+
+    def carries(self, key: str) -> bool:
+        return key in self.rows
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from_year": self.from_year,
+            "plan_digest": self.plan_digest,
+            "plan_file": self.plan_file,
+            "cadre_id": self.cadre_id,
+            "years": list(self.years),
+            "rows": {
+                k: [None if w is None else str(w), content, product]
+                for k, (w, content, product) in self.rows.items()
+            },
+        }
+
+
+def carried_label(from_year: int) -> str:
+    return f" – ĐÃ LẬP TRONG KẾ HOẠCH NĂM {from_year}, GIỮ NGUYÊN"
 
 
 @dataclass
@@ -81,8 +147,11 @@ class _Marks:
     sums: dict[tuple[int, int | None], list[int]] = field(default_factory=dict)
 
 
-def row_label(node: Node, task: PlannedTask) -> tuple[str, str]:
-    """The (STT, Nội dung) of a non-item row, as the form numbers and words them."""
+def row_label(
+    node: Node, task: PlannedTask, carried: CarriedYears | None = None
+) -> tuple[str, str]:
+    """The (STT, Nội dung) of a non-item row, as the form numbers and words them; a year
+    carried from the previous plan says so."""
     key = node.key
     level = node.level
     if level == TASK:
@@ -95,9 +164,10 @@ def row_label(node: Node, task: PlannedTask) -> tuple[str, str]:
         return stt, text
     year = task.start_year + ((key.year or 1) - 1)
     if level == YEAR:
-        return str(key.year), (
-            f"NĂM THỨ {ORDINAL_YEAR[(key.year - 1) % 10]} CỦA GIAI ĐOẠN (NĂM {year})"
-        )
+        text = f"NĂM THỨ {ORDINAL_YEAR[(key.year - 1) % 10]} CỦA GIAI ĐOẠN (NĂM {year})"
+        if carried is not None and key.year in carried.years:
+            text += carried_label(carried.from_year)
+        return str(key.year), text
     if level == QUARTER:
         stt = ROMAN[key.quarter - 1] if key.section == "A" else f"{key.year}.{key.quarter}"
         return stt, f"Quý {ROMAN[key.quarter - 1]} năm {year}"
@@ -123,8 +193,13 @@ def section_row_key(section: str) -> str:
     return section
 
 
-def prefilled_rows(tasks: Sequence[PlannedTask], trees: dict[str, Node]) -> dict[str, list[str]]:
+def prefilled_rows(
+    tasks: Sequence[PlannedTask],
+    trees: dict[str, Node],
+    carried_years: Mapping[str, CarriedYears] | None = None,
+) -> dict[str, list[str]]:
     """Row key -> locked texts (STT, Nội dung) of every pre-filled row, in sheet order."""
+    carried_years = carried_years or {}
     rows: dict[str, list[str]] = {}
     for section in ("A", "B"):
         mine = [t for t in tasks if t.section == section]
@@ -134,7 +209,11 @@ def prefilled_rows(tasks: Sequence[PlannedTask], trees: dict[str, Node]) -> dict
         for task in mine:
             for node in trees[task.key].walk():
                 if node.level != ITEM:
-                    rows[str(node.key)] = list(row_label(node, task))
+                    label = row_label(node, task, carried_years.get(task.key))
+                    rows[str(node.key)] = list(label)
+                if node.level == TASK:
+                    for name in PLAN_NOTES:
+                        rows[note_key(task.key, name)] = note_row(name)
     return rows
 
 
@@ -157,12 +236,16 @@ def write_plan(
     deadline: str = "",
     handover: Handover | None = None,
     carried: Mapping[str, Sequence[CarriedItem]] | None = None,
+    carried_years: Mapping[str, CarriedYears] | None = None,
 ) -> bytes:
     """The cadre's form 02 workbook as bytes (deterministic for the same inputs).
 
     ``handover`` (a successor's plan) shows each item's completion at the handover and locks the
     items done by then; ``carried`` maps a carried task's key to its unfinished items, listed in a
-    locked block above its tree (``xlsx/tenure_blocks.py``)."""
+    locked block above its tree (``xlsx/tenure_blocks.py``); ``carried_years`` maps a running
+    period task's key to the earlier years taken from the previous year's plan, written locked
+    and grey (their tree is in ``trees``)."""
+    carried_years = carried_years or {}
     tasks = sorted(tasks, key=lambda t: (t.section, t.number))
     trees = trees or build_trees(tasks, items_per_month)
     buffer = io.BytesIO()
@@ -170,8 +253,10 @@ def write_plan(
     fmt = Formats(book)
     sheet = book.add_worksheet(FORMS["plan"][0])
     guide = book.add_worksheet("Hướng dẫn")
-    _write_form(book, sheet, fmt, person, year, tasks, trees, handover, carried or {})
-    _write_guide(guide, fmt, year, deadline)
+    _write_form(
+        book, sheet, fmt, person, year, tasks, trees, handover, carried or {}, carried_years
+    )
+    _write_guide(guide, fmt, year, deadline, carried_years)
     meta = {
         "form": "plan",
         "form_version": FORMS["plan"][1],
@@ -183,12 +268,16 @@ def write_plan(
         "generated_at": generated_at,
         **(extra_meta or {}),
     }
-    prefilled = {
+    prefilled: dict[str, Any] = {
         "cadre_id": person.cadre_id,
         "year": year,
         "tasks": [t.as_meta() for t in tasks],
-        "rows": prefilled_rows(tasks, trees),
+        "rows": prefilled_rows(tasks, trees, carried_years),
     }
+    if carried_years:
+        digests = sorted({c.plan_digest for c in carried_years.values()})
+        meta["previous_plan_digest"] = " ".join(digests)
+        prefilled["carried_years"] = {k: c.to_json() for k, c in sorted(carried_years.items())}
     for node in (n for t in tasks for n in trees[t.key].walk()):
         if handover is not None and handover.locked(node):
             prefilled["rows"][str(node.key)] = ["-", node.content]
@@ -208,8 +297,10 @@ def _write_form(
     trees: dict[str, Node],
     handover: Handover | None = None,
     carried: Mapping[str, Sequence[CarriedItem]] | None = None,
+    carried_years: Mapping[str, CarriedYears] | None = None,
 ) -> None:
     last = len(PLAN_COLUMNS)
+    carried_years = carried_years or {}
     title = plan_title(year, tasks)
     write_form_top(sheet, fmt, PLAN_COLUMNS, form_label="Mẫu số 02", title=title, person=person)
     percent_group = "Ước tính tỷ lệ % hoàn thành công việc so với tổng thể công việc chung"
@@ -231,7 +322,10 @@ def _write_form(
             if carried and task.key in carried:
                 items = carried[task.key]
                 row = write_carried_block(sheet, fmt, row, last, task.key, task.carried_from, items)
-            row = _write_task(book, sheet, fmt, task, trees[task.key], row, marks, handover)
+            row = _write_task(
+                book, sheet, fmt, task, trees[task.key], row, marks, handover,
+                carried_years.get(task.key),
+            )  # fmt: skip
     _write_marks(sheet, fmt, marks)
     write_signature(sheet, fmt, row + 1, 5, last, person.full_name)
     print_setup(sheet, landscape=True, repeat_rows=(HEADER_FIRST_ROW, HEADER_FIRST_ROW + 2))
@@ -247,22 +341,29 @@ def _write_task(
     row: int,
     marks: _Marks,
     handover: Handover | None = None,
+    carried: CarriedYears | None = None,
 ) -> int:
     """Write one task's rows from ``row``; return the next free row.  The weight cells'
-    validation and the sums' highlighting are left in ``marks`` for ``_write_marks``."""
+    validation and the sums' highlighting are left in ``marks`` for ``_write_marks``.  The rows
+    of years ``carried`` from the previous plan are locked and grey, and every year's weight
+    is locked."""
     nodes = [(str(node.key), node) for node in root.walk()]
-    rows = {key: row + offset for offset, (key, _) in enumerate(nodes)}
+    shift = len(PLAN_NOTES)  # the narrative rows, right under the task's own row
+    rows = {key: row + offset + (shift if offset else 0) for offset, (key, _) in enumerate(nodes)}
+    _write_notes(sheet, fmt, task, row + 1)
     col = COLUMN_INDEX
     for key, node in nodes:
         r = rows[key]
         sheet.write_string(r, 0, key, fmt["key"])
         level = node.level
         locked = handover is not None and handover.locked(node)
+        grey = carried is not None and (node.key.year or 0) in carried.years
+        weight_locked = locked or (carried is not None and carried.carries(key))
         if handover is not None:
             write_handover_cell(sheet, fmt, r, len(PLAN_COLUMNS) + 1, node, handover)
         if level == ITEM:
-            text_fmt = fmt["cell" if locked else "input"]
-            sheet.write_string(r, col["stt"], "-", fmt["cell_center"])
+            text_fmt = fmt["carried" if grey else "cell" if locked else "input"]
+            sheet.write_string(r, col["stt"], "-", fmt["carried_center" if grey else "cell_center"])
             sheet.write_string(r, col["content"], node.content, text_fmt)
             sheet.write_string(r, col["product"], node.product, text_fmt)
             # A spare item row is where the cadre types: two lines high, so that a product
@@ -275,27 +376,63 @@ def _write_task(
                 minimum=1 if node.content or node.product else 2,
             )
         else:
-            stt, text = row_label(node, task)
+            stt, text = row_label(node, task, carried)
             bold = "cell_bold" if level in (TASK, YEAR, QUARTER) else "cell"
-            sheet.write_string(r, col["stt"], stt, fmt["cell_center"])
+            if grey:
+                bold = "carried_bold" if level in (TASK, YEAR, QUARTER) else "carried"
+            sheet.write_string(r, col["stt"], stt, fmt["carried_center" if grey else "cell_center"])
             sheet.write_string(r, col["content"], text, fmt[bold])
+            if grey and level == YEAR:
+                sheet.write_comment(r, col["content"], carried_note(carried, task), COMMENT)
             product = task.targets if level == TASK else ""
-            sheet.write_string(r, col["product"], product, fmt["cell"])
+            sheet.write_string(r, col["product"], product, fmt["carried" if grey else "cell"])
             fit_row(sheet, r, [(text, WIDTH["content"]), (product, WIDTH["product"])])
         own = OWN_WEIGHT_COLUMN.get(level)
         sum_col = CHILD_SUM_COLUMN.get(level) or ("w_year" if task.section == "A" else "w_period")
         for name in WEIGHT_COLUMNS:
             c = col[name]
-            if name == own and locked:
-                sheet.write_number(r, c, float((node.weight or 0) / 100), fmt["percent"])
+            if name == own and weight_locked:
+                style = "carried_percent" if grey else "percent"
+                sheet.write_number(r, c, float((node.weight or 0) / 100), fmt[style])
             elif name == own:
                 write_percent_value(sheet, fmt, r, c, node.weight)
                 marks.weights.append((r, c))
             elif level != ITEM and name == sum_col:
                 _write_child_sum(sheet, fmt, node, rows, r, c, own, marks)
             else:
-                sheet.write_blank(r, c, None, fmt["cell"])
-    return row + len(rows)
+                sheet.write_blank(r, c, None, fmt["carried" if grey else "cell"])
+    return row + len(rows) + shift
+
+
+def _write_notes(sheet: Any, fmt: Formats, task: PlannedTask, row: int) -> None:
+    """The task's narrative rows (Art. 4.4 a) from ``row``: the label locked in ``content``, the
+    text typed into ``product`` merged to the last column (pre-filled from ``task.notes``)."""
+    col = COLUMN_INDEX
+    last = len(PLAN_COLUMNS)
+    for offset, name in enumerate(PLAN_NOTES):
+        r = row + offset
+        stt, label = note_row(name)
+        text = task.notes.get(name, "")
+        sheet.write_string(r, 0, note_key(task.key, name), fmt["key"])
+        sheet.write_string(r, col["stt"], stt, fmt["cell_center"])
+        sheet.write_string(r, col["content"], label, fmt["note_label"])
+        sheet.merge_range(r, col["product"], r, last, "", fmt["input"])
+        sheet.write_string(r, col["product"], text, fmt["input"])
+        fit_row(sheet, r, [(label, WIDTH["content"]), (text, NOTE_WIDTH)], minimum=1 if text else 2)
+
+
+COMMENT = {"x_scale": 2.5, "y_scale": 2, "font_name": "Times New Roman", "font_size": 11}
+
+
+def carried_note(carried: CarriedYears, task: PlannedTask) -> str:
+    """The note on a carried year's row: where its rows come from, and that they are locked."""
+    years = ", ".join(str(task.start_year + y - 1) for y in carried.years)
+    return (
+        f"Các dòng nền xám của năm {years} được chép nguyên từ kế hoạch năm {carried.from_year} "
+        f"đã nộp (tệp {carried.plan_file}) và đã khoá: nội dung, sản phẩm và tỷ trọng không được "
+        "sửa, xoá hay chèn thêm. Tỷ trọng các năm của giai đoạn cũng giữ như kế hoạch năm "
+        f"{carried.from_year}."
+    )
 
 
 def _write_child_sum(
@@ -370,12 +507,33 @@ GUIDE = (
     "dòng: chọn một dòng nội dung công việc của tháng đó và chèn dòng (Insert row) ngay bên dưới.",
     "7. Tháng hoặc quý không có việc: đặt tỷ trọng 0% và để trống các dòng bên dưới.",
     "8. Mỗi nội dung công việc có tỷ trọng phải ghi rõ nội dung và sản phẩm/kết quả dự kiến.",
-    "9. Không xoá, không đổi tên trang, không sửa cột và dòng ẩn: hệ thống dùng chúng để đọc "
+    "9. Dưới tên mỗi việc: ghi mục tiêu chung, mục tiêu cụ thể, giải pháp và lộ trình thực hiện "
+    "(bắt buộc, Điều 4.4 a của Quy định); việc liên quan đến nhiều ngành, đơn vị thì ghi cơ quan, "
+    "đơn vị phối hợp và nội dung đề xuất phối hợp.",
+    "10. Không xoá, không đổi tên trang, không sửa cột và dòng ẩn: hệ thống dùng chúng để đọc "
     "lại kế hoạch và chỉ ra chính xác ô cần sửa.",
-    "10. Lưu tệp ở dạng Excel (.xlsx) và gửi Ban Tổ chức Tỉnh ủy (đồng gửi cơ quan thẩm định) "
+    "11. Lưu tệp ở dạng Excel (.xlsx) và gửi Ban Tổ chức Tỉnh ủy (đồng gửi cơ quan thẩm định) "
     "trước ngày {deadline}.",
 )
 
 
-def _write_guide(sheet: Any, fmt: Formats, year: int, deadline: str) -> None:
-    write_guide(sheet, fmt, [line.format(year=year, deadline=deadline) for line in GUIDE])
+CARRIED_GUIDE = (
+    "12. Việc theo giai đoạn đã thực hiện từ năm trước: các năm trước (dòng nền xám) được chép "
+    "nguyên từ kế hoạch năm {previous} đã nộp và đã khoá; tỷ trọng các năm của giai đoạn giữ như "
+    "kế hoạch năm {previous}. Đồng chí chỉ lập kế hoạch cho năm {year} (các năm sau có thể lập "
+    "trước hoặc để trống đến kế hoạch của năm đó). Mục tiêu, giải pháp, lộ trình được điền sẵn "
+    "theo kế hoạch năm {previous}; đồng chí cập nhật nếu cần."
+)
+
+
+def _write_guide(
+    sheet: Any,
+    fmt: Formats,
+    year: int,
+    deadline: str,
+    carried_years: Mapping[str, CarriedYears] | None = None,
+) -> None:
+    lines = [line.format(year=year, deadline=deadline) for line in GUIDE]
+    if carried_years:
+        lines.append(CARRIED_GUIDE.format(previous=year - 1, year=year))
+    write_guide(sheet, fmt, lines)

@@ -16,10 +16,17 @@ from typing import Any
 import pandas as pd
 
 from dotpha_xl.domain.tree import PlanRow, build_tree, check_tree
-from dotpha_xl.kernel.keys import ITEM, MONTH, NodeKey, parse_key
+from dotpha_xl.kernel.keys import (
+    ITEM,
+    MONTH,
+    REQUIRED_PLAN_NOTES,
+    NodeKey,
+    parse_key,
+    parse_note_key,
+)
 from dotpha_xl.kernel.problems import Problem, has_errors, problem
 from dotpha_xl.kernel.settings import Settings
-from dotpha_xl.kernel.text import PercentError, as_text, parse_percent
+from dotpha_xl.kernel.text import PercentError, as_text, format_percent, parse_percent
 from dotpha_xl.records.outcomes import ReadOutcome
 from dotpha_xl.records.tasks import PlannedTask
 from dotpha_xl.xlsx.contract import (
@@ -32,6 +39,7 @@ from dotpha_xl.xlsx.contract import (
 from dotpha_xl.xlsx.plan_form import (
     CHILD_SUM_COLUMN,
     LOCKED_COLUMNS,
+    NOTE_LABELS,
     OWN_WEIGHT_COLUMN,
     SECTION_TITLES,
 )
@@ -51,6 +59,8 @@ class PlanFile(ReadOutcome):
     digest: str = ""
     sha256: str = ""  # of the file's bytes, for the intake ledger
     size: int = 0
+    #: the narrative rows' cells (Art. 4.4 a): row key ``A1.note.roadmap`` -> (cell, text read)
+    note_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -82,10 +92,47 @@ def read_plan(
     frame, cell_problems = plan_frame(sheet)
     plan.frame = frame
     plan.problems += cell_problems
+    plan.problems += check_carried_years(sheet, frame)
     plan.problems += validate_frame(frame, PlanRowsSchema)
     plan.tasks, tree_problems = _check_trees(sheet, frame, settings)
     plan.problems += merge_tree_problems(tree_problems, plan.problems)
+    notes, note_problems = read_notes(sheet, plan.note_cells)
+    plan.problems += note_problems
+    for key, task in plan.tasks.items():
+        task.notes = notes.get(key, {})
     return plan
+
+
+def read_notes(
+    sheet: FormSheet, cells: dict[str, tuple[str, str]] | None = None
+) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """Task key -> the plan's narrative by field (Art. 4.4 a), read from the ``product`` cell of
+    the rows ``{task}.note.{field}`` through the text hook.  A required field left empty is
+    ``plan_note_missing`` at its cell (docs/regulation.md R36); a plan made before these rows
+    existed (none in its pre-filled rows) is not asked for them.  ``cells``, if given, gets each
+    row's (cell, text)."""
+    notes: dict[str, dict[str, str]] = {}
+    problems: list[Problem] = []
+    offered = set((sheet.prefilled or {}).get("rows", {}))
+    if "product" not in sheet.columns:
+        return notes, problems
+    for row in sheet.rows:
+        found = parse_note_key(row.key)
+        if found is None:
+            continue
+        task_key, name = found
+        sheet.readable_input(row, "product", problems, row.key)
+        text = _typed(sheet, row, "product", problems)
+        notes.setdefault(task_key, {})[name] = text
+        if cells is not None:
+            cells[row.key] = (sheet.cell(row, "product"), text)
+        if not text.strip() and name in REQUIRED_PLAN_NOTES and row.key in offered:
+            problems.append(
+                problem("plan_note_missing", node=task_key, field=NOTE_WORDS[name]).at(
+                    file=sheet.file, sheet=sheet.sheet, cell=sheet.cell(row, "product")
+                )
+            )
+    return notes, problems
 
 
 def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
@@ -102,7 +149,11 @@ def plan_frame(sheet: FormSheet) -> tuple[pd.DataFrame, list[Problem]]:
     previous = -1  # the sheet row of the last data row taken
     for row in sheet.rows:
         key_text = row.key
-        if key_text in SECTION_TITLES or key_text.startswith(CARRIED_ROW_PREFIX):
+        if (
+            key_text in SECTION_TITLES
+            or key_text.startswith(CARRIED_ROW_PREFIX)
+            or parse_note_key(key_text) is not None
+        ):
             month = None
             continue
         inserted = False
@@ -207,6 +258,67 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+#: A narrative field as a message names it.
+NOTE_WORDS = {k: v.split(" (")[0].lower() for k, v in NOTE_LABELS.items()}
+
+
+def check_carried_years(sheet: FormSheet, frame: pd.DataFrame) -> list[Problem]:
+    """The years of period tasks carried from the previous year's plan, as sealed in ``_meta``
+    (``carried_years``): a carried row whose weight, content or product differs is
+    ``carried_plan_changed`` at its cell, one missing is ``carried_row_deleted``, a row added
+    under a carried year ``carried_row_added`` (docs/workbook-format.md, "Multi-year plans")."""
+    carried = (sheet.prefilled or {}).get("carried_years") or {}
+    if not carried or frame.empty:
+        return []
+    out: list[Problem] = []
+    where = {"file": sheet.file, "sheet": sheet.sheet}
+    found = {r.key: r for r in frame.itertuples(index=False)}
+    for task_key, info in carried.items():
+        year = str(info.get("from_year", ""))
+        rows = info.get("rows", {})
+        for key, (weight, content, product) in rows.items():
+            row = found.get(key)
+            if row is None:
+                task_row = found.get(task_key)
+                cell = task_row.content_cell if task_row is not None else ""
+                out.append(
+                    problem("carried_row_deleted", node=key, expected=year).at(**where, cell=cell)
+                )
+                continue
+            want = None if weight is None else Fraction(weight)
+            if row.weight != want and not row.bad_weight:
+                shown = "" if row.weight is None else format_percent(row.weight)
+                out.append(
+                    problem("carried_plan_changed", value=shown, node=key, expected=year).at(
+                        **where, cell=row.weight_cell
+                    )
+                )
+            if row.level != ITEM:
+                continue
+            for column, text in (("content", content), ("product", product)):
+                if getattr(row, column) != text:
+                    out.append(
+                        problem(
+                            "carried_plan_changed",
+                            value=getattr(row, column),
+                            node=key,
+                            expected=year,
+                        ).at(**where, cell=getattr(row, f"{column}_cell"))
+                    )
+        prefixes = tuple(f"{task_key}.Y{y}." for y in info.get("years", []))
+        for row in found.values():
+            if row.key in rows or not row.key.startswith(prefixes):
+                continue
+            if row.weight is None and not row.content and not row.product:
+                continue
+            out.append(
+                problem("carried_row_added", value=row.content, node=row.key, expected=year).at(
+                    **where, cell=row.content_cell
+                )
+            )
+    return out
+
+
 def _unparsed_row(sheet: FormSheet, row: Any, key_text: str) -> dict[str, Any]:
     """A row whose key does not follow the grammar, as the schema sees it (no level, no tree)."""
     return {
@@ -250,18 +362,37 @@ def _check_trees(
     roots, build_problems = build_tree(rows)
     for p in build_problems:
         problems.append(p.at(file=sheet.file, sheet=sheet.sheet, cell=_cell_for(cells, p)))
+    plan_year = _int(sheet.meta.get("year"))
     for meta in sheet.prefilled["tasks"]:
         key = meta["key"]
         root = roots.get(key)
         if root is None:
             continue
-        clean, tree_problems = check_tree(root, settings.weight_tolerance)
+        clean, tree_problems = check_tree(
+            root, settings.weight_tolerance, open_years=later_years(meta, plan_year)
+        )
         for p in tree_problems:
             if _under(p.node, bad_weight):
                 continue
             problems.append(p.at(file=sheet.file, sheet=sheet.sheet, cell=_cell_for(cells, p)))
         tasks[key] = PlannedTask.from_meta(meta, clean)
     return tasks, problems
+
+
+def _int(text: object) -> int | None:
+    try:
+        return int(str(text))
+    except ValueError:
+        return None
+
+
+def later_years(task_meta: dict[str, Any], plan_year: int | None) -> range:
+    """The numbers of a period task's years after the plan's year: they may be left unplanned
+    until their own year's plan (docs/regulation.md, R35)."""
+    if plan_year is None or str(task_meta.get("key", "")).startswith("A"):
+        return range(0)
+    start, end = int(task_meta["start_year"]), int(task_meta["end_year"])
+    return range(max(plan_year - start + 2, 1), end - start + 2)
 
 
 def _under(node: str, keys: set[str]) -> bool:

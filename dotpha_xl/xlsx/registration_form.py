@@ -35,6 +35,7 @@ BASE_COLUMNS: tuple[ReviewColumn, ...] = (
     ReviewColumn("title", "Tên công việc đột phá, đổi mới", 34, True),
     ReviewColumn("basis", "Căn cứ, cơ sở để đăng ký", 26, True),
     ReviewColumn("targets", "Các chỉ tiêu cơ bản phải đạt được", 30, True),
+    ReviewColumn("roadmap", "Lộ trình thực hiện", 28, True),
     ReviewColumn("start_year", "Từ năm", 8, True, kind="int"),
     ReviewColumn("end_year", "Đến năm", 8, True, kind="int"),
 )
@@ -57,6 +58,7 @@ class RunningTask:
     targets: str
     start_year: int
     end_year: int
+    roadmap: str = ""  # the plan's roadmap, pre-filled for the cadre to update
 
 
 def columns_for(running: Sequence[RunningTask]) -> tuple[ReviewColumn, ...]:
@@ -191,7 +193,7 @@ def _write_form(
         key = f"A{n}"
         sheet.write_string(r, 0, key, fmt["key"])
         cell(key, "stt", f"1.{n}", False)
-        for column in ("title", "basis", "targets"):
+        for column in ("title", "basis", "targets", "roadmap"):
             cell(key, column, "", True)
         cell(key, "start_year", year, False)
         cell(key, "end_year", year, False)
@@ -215,6 +217,7 @@ def _write_form(
         cell(key, "title", task.title, False)
         cell(key, "basis", task.basis, False)
         cell(key, "targets", task.targets, False)
+        cell(key, "roadmap", task.roadmap, True)
         cell(key, "start_year", task.start_year, False)
         cell(key, "end_year", task.end_year, False)
         cell(key, "choice", CHOICES[0], True)
@@ -231,7 +234,7 @@ def _write_form(
         key = f"B{number}"
         sheet.write_string(r, 0, key, fmt["key"])
         cell(key, "stt", f"2.{number}", False)
-        for column in ("title", "basis", "targets"):
+        for column in ("title", "basis", "targets", "roadmap"):
             cell(key, column, "", True)
         cell(key, "start_year", "", True)
         cell(key, "end_year", "", True)
@@ -272,7 +275,9 @@ GUIDE = (
     "1. Chỉ nhập vào các ô nền vàng; các ô khác đã được khoá để giữ đúng cấu trúc biểu mẫu.",
     "2. Mục I: ghi lĩnh vực được phân công phụ trách.",
     "3. Mục II.1: mỗi dòng là một việc đột phá, đổi mới trong năm {year}: tên việc, căn cứ, cơ sở "
-    "để đăng ký và các chỉ tiêu cơ bản phải đạt được. Dòng không dùng thì để trống.",
+    "để đăng ký, các chỉ tiêu cơ bản phải đạt được và lộ trình thực hiện (Điều 4.1: bản đăng ký "
+    "phải có mục tiêu, chỉ tiêu và lộ trình thực hiện cụ thể, rõ ràng). Dòng không dùng thì để "
+    "trống.",
     "4. Mục II.2: việc theo giai đoạn (2, 3, 4 năm hoặc cả nhiệm kỳ 5 năm): ghi thêm năm bắt đầu "
     "và năm kết thúc.",
     "5. Việc theo giai đoạn đang thực hiện (nếu có) đã được ghi sẵn: chọn 'tiếp tục' hoặc "

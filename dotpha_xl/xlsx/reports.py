@@ -490,6 +490,7 @@ def task_outcomes(
                 evidence=report.evidence.get(counting, "")
                 or (report.evidence.get(year_row, "") if year_row else ""),
                 signals=signals,
+                plan_notes={k: v for k, v in task.notes.items() if v},
             )
         )
     return out

@@ -15,6 +15,7 @@ from dotpha_xl.kernel.settings import DocumentSettings
 FONT = "Times New Roman"
 INPUT_TINT = "#FFF2CC"  # pale yellow: the cells a user fills
 LOCKED_TINT = "#F2F2F2"
+CARRIED_TINT = "#D9D9D9"  # grey: rows carried locked from an earlier plan
 HEADER_TINT = "#DDEBF7"
 ERROR_TINT = "#F8CBAD"
 PERCENT = "0.00%"
@@ -154,6 +155,29 @@ class Formats:
         "date": {"border": 1, "num_format": "dd/mm/yyyy", "align": "center", "valign": "top"},
         "error_fill": {"bg_color": ERROR_TINT, "font_color": "#9C0006", "bold": True},
         "key": {"font_size": 8, "font_color": "#808080"},
+        "note_label": {"border": 1, "text_wrap": True, "italic": True, "valign": "top"},
+        # rows carried locked from an earlier plan (a period task's earlier years)
+        "carried": {"border": 1, "text_wrap": True, "valign": "top", "bg_color": CARRIED_TINT},
+        "carried_center": {
+            "border": 1,
+            "align": "center",
+            "valign": "top",
+            "bg_color": CARRIED_TINT,
+        },
+        "carried_bold": {
+            "border": 1,
+            "text_wrap": True,
+            "bold": True,
+            "valign": "top",
+            "bg_color": CARRIED_TINT,
+        },
+        "carried_percent": {
+            "border": 1,
+            "num_format": PERCENT,
+            "align": "right",
+            "valign": "top",
+            "bg_color": CARRIED_TINT,
+        },
         "note": {"italic": True, "text_wrap": True, "valign": "top"},
         "heading_upper": {"align": "center"},
         "heading_bold": {"align": "center", "bold": True},
