@@ -16,7 +16,7 @@ import pytest
 from dotpha_demo.filler import find_contract, form_sheet
 from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.xlsx.reports import read_report
-from tests.helpers import fill, run, write_table
+from tests.helpers import fill, fill_notes, run, write_table
 
 CADRE = ("CB911", "Hoàng Thị Lan", "Giám đốc Sở Nông nghiệp", "Sở Nông nghiệp", "UBND")
 TITLE = "Chuyển đổi số hợp tác xã nông nghiệp"
@@ -27,14 +27,17 @@ def year_items(year: int) -> list[str]:
     return [f"B1.Y{year}.Q{q}.M{m}.I1" for q in range(1, 5) for m in range(1, 4)]
 
 
-def plan_values() -> dict[str, dict[str, object]]:
-    """Years 40 / 60; in each year quarters 25 %, months 20 / 60 / 20 (the template's), one
-    item a month at 100 % of its month."""
-    values: dict[str, dict[str, object]] = {"B1.Y1": {"w_period": 0.4}, "B1.Y2": {"w_period": 0.6}}
-    for year in (1, 2):
-        for key in year_items(year):
-            values[key] = {"content": f"Nội dung {key}", "product": f"Sản phẩm {key}",
-                           "w_month": 1.0}  # fmt: skip
+def plan_values(year: int) -> dict[str, dict[str, object]]:
+    """The part of the plan the cadre types in ``year``: in 2027 the years' weights 40 / 60 and
+    year 1's items; in 2028 year 2's items only (year 1 and the weights come locked from the 2027
+    plan).  In each year quarters 25 %, months 20 / 60 / 20 (the template's), one item a month
+    at 100 % of its month."""
+    values: dict[str, dict[str, object]] = {}
+    if year == 2027:
+        values = {"B1.Y1": {"w_period": 0.4}, "B1.Y2": {"w_period": 0.6}}
+    for key in year_items(year - 2026):
+        values[key] = {"content": f"Nội dung {key}", "product": f"Sản phẩm {key}",
+                       "w_month": 1.0}  # fmt: skip
     return values
 
 
@@ -55,11 +58,16 @@ def cycle(tmp_path_factory) -> Path:
         [(CADRE[0], "B", 1, TITLE, 2027, 2028)],
     )
     for year in (2027, 2028):
-        # the 2028 plan: the whole-period skeleton filled with the same figures as 2027's
-        # (multi-year plan templates that lock year 1 are another part of issue 16)
+        # 2027: year 1 planned, year 2 left for its own year; 2028: made from the 2027 plan,
+        # year 1 carried locked, only year 2 typed (R35)
+        previous = ("--previous-plans", tmp / "plans2027") if year == 2028 else ()
         run("template", "plan", "--roster", roster, "--assignments", assignments,
-            "--year", year, "--out", tmp / f"plans{year}", "--items-per-month", "1")  # fmt: skip
-        fill(next((tmp / f"plans{year}").glob("*.xlsx")), plan_values())
+            "--year", year, "--out", tmp / f"plans{year}", "--items-per-month", "1",
+            *previous)  # fmt: skip
+        plan = next((tmp / f"plans{year}").glob("*.xlsx"))
+        fill(plan, plan_values(year))
+        if year == 2027:
+            fill_notes(plan)  # in 2028 the narrative comes pre-filled from the 2027 plan
         run("validate", tmp / f"plans{year}", "--roster", roster, "--year", year)
     (tmp / "roster").mkdir()
     return tmp
@@ -134,7 +142,7 @@ def test_year_2_carries_year_1_and_rates_the_year_and_the_period(cycle):
     c = find_contract(sheet)
     cell = sheet.cell(c.rows["B1.Y1.Q4.M2.I1"], c.columns["completion"])
     assert cell.protection.locked and cell.value == 0.5
-    assert cell.fill.fgColor.rgb.endswith("F2F2F2")
+    assert cell.fill.fgColor.rgb.endswith("D9D9D9")
     note = sheet.cell(c.rows["B1.Y1"], c.columns["actual_product"]).value
     assert note == "Kết quả năm 2027: lấy từ báo cáo năm 2027, đã khoá."
     year_cell = sheet.cell(c.rows["B1.Y2"], c.columns["self_rating"])
@@ -232,11 +240,17 @@ def test_a_later_report_of_the_same_year_keeps_year_1_carried(cycle):
 
 
 def test_year_1_planned_otherwise_is_not_carried(cycle):
+    # a 2028 plan made without the 2027 plans (R35: the whole period open, typed again), its
+    # year 1 not as in the plan the 2027 report carries: year 1's results are not carried
     plans = cycle / "plans2028_changed"
-    plans.mkdir()
-    path = plans / only(cycle / "plans2028").name
-    path.write_bytes(only(cycle / "plans2028").read_bytes())
-    fill(path, {"B1.Y1.Q1.M1.I1": {"content": "Nội dung khác"}})
+    run("template", "plan", "--roster", cycle / "roster.xlsx", "--assignments",
+        cycle / "assignments.xlsx", "--year", 2028, "--out", plans,
+        "--items-per-month", "1")  # fmt: skip
+    path = only(plans)
+    values = {**plan_values(2027), **plan_values(2028)}
+    values["B1.Y1.Q1.M1.I1"] = {**values["B1.Y1.Q1.M1.I1"], "content": "Nội dung khác"}
+    fill(path, values)
+    fill_notes(path)
     run("validate", plans)
     result = run("template", "report", "--plans", plans, "--period", "2028",
                  "--out", cycle / "changed_plan", "--previous", report_2027(cycle))  # fmt: skip

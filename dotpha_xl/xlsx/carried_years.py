@@ -34,9 +34,17 @@ TOLERANCE = Fraction(1, 10**6)
 
 
 def _signature(node: Node) -> list[tuple[str, str, str, str]]:
-    """What must be the same in two plans for an earlier year's results to be carried."""
+    """What must be the same in two plans for an earlier year's results to be carried: the
+    keys and weights of every row, the content and product of the items (the cadre's words).
+    The labels of the year, quarter and month rows are the form's own and may differ: a plan of
+    a later year marks its carried years in their labels (R35)."""
     return [
-        (str(n.key), "" if n.weight is None else str(n.weight), n.content, n.product)
+        (
+            str(n.key),
+            "" if n.weight is None else str(n.weight),
+            "" if n.children else n.content,
+            "" if n.children else n.product,
+        )
         for n in node.walk()
     ]
 

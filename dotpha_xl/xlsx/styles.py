@@ -15,7 +15,7 @@ from dotpha_xl.kernel.settings import DocumentSettings
 FONT = "Times New Roman"
 INPUT_TINT = "#FFF2CC"  # pale yellow: the cells a user fills
 LOCKED_TINT = "#F2F2F2"
-CARRIED_TINT = "#D9D9D9"  # grey: rows carried locked from an earlier plan
+CARRIED_TINT = "#D9D9D9"  # grey: an earlier year carried locked (plan or report)
 HEADER_TINT = "#DDEBF7"
 ERROR_TINT = "#F8CBAD"
 PERCENT = "0.00%"
@@ -113,12 +113,13 @@ class Formats:
             "locked": False,
         },
         "percent": {"border": 1, "num_format": PERCENT, "align": "right", "valign": "top"},
-        # an earlier year's result carried into a later report: locked, greyed
+        # an earlier year carried locked: from the plan of the year before (form 02) or its
+        # final report (form 03); one grey for both forms
         "carried": {
             "border": 1,
             "text_wrap": True,
             "valign": "top",
-            "bg_color": LOCKED_TINT,
+            "bg_color": CARRIED_TINT,
             "font_color": "#404040",
         },
         "carried_percent": {
@@ -126,14 +127,14 @@ class Formats:
             "num_format": PERCENT,
             "align": "right",
             "valign": "top",
-            "bg_color": LOCKED_TINT,
+            "bg_color": CARRIED_TINT,
             "font_color": "#404040",
         },
         "carried_center": {
             "border": 1,
             "align": "center",
             "valign": "top",
-            "bg_color": LOCKED_TINT,
+            "bg_color": CARRIED_TINT,
             "font_color": "#404040",
         },
         "carried_note": {
@@ -156,27 +157,13 @@ class Formats:
         "error_fill": {"bg_color": ERROR_TINT, "font_color": "#9C0006", "bold": True},
         "key": {"font_size": 8, "font_color": "#808080"},
         "note_label": {"border": 1, "text_wrap": True, "italic": True, "valign": "top"},
-        # rows carried locked from an earlier plan (a period task's earlier years)
-        "carried": {"border": 1, "text_wrap": True, "valign": "top", "bg_color": CARRIED_TINT},
-        "carried_center": {
-            "border": 1,
-            "align": "center",
-            "valign": "top",
-            "bg_color": CARRIED_TINT,
-        },
         "carried_bold": {
             "border": 1,
             "text_wrap": True,
             "bold": True,
             "valign": "top",
             "bg_color": CARRIED_TINT,
-        },
-        "carried_percent": {
-            "border": 1,
-            "num_format": PERCENT,
-            "align": "right",
-            "valign": "top",
-            "bg_color": CARRIED_TINT,
+            "font_color": "#404040",
         },
         "note": {"italic": True, "text_wrap": True, "valign": "top"},
         "heading_upper": {"align": "center"},
