@@ -300,3 +300,21 @@ def test_a_new_cadres_plan_is_due_a_month_after_being_assigned(tenure):
     (plan,) = [d for d in json.loads(out)["cadre_deadlines"] if d["code"] == "plan_for_new"]
     assert (plan["cadre_id"], plan["due"]) == ("CB904", "2027-10-01")
     assert "giao việc 01/09/2027" in plan["name"]
+
+
+def test_a_task_assigned_before_the_decision_is_planned_by_25_01(tmp_path):
+    """R33: only a task assigned after the Committee's decision (31/12 of Y−1) moves the plan's
+    deadline to a month after; one assigned on 10/12/2026 is planned by 25/01/2027, not 10/01."""
+    roster = write_table(tmp_path / "roster.xlsx", HEADER, [
+        ("CB950", "Lý Văn Tùng", "Giám đốc Sở Xây dựng", "Sở Xây dựng", "UBND", "", "",
+         "2026-12-01"),
+    ])  # fmt: skip
+    assignments = write_table(
+        tmp_path / "assigned.xlsx",
+        ["cadre_id", "section", "task_no", "title", "start_year", "end_year", "assigned_on"],
+        [("CB950", "A", 1, "Việc giao trước quyết định", 2027, 2027, "2026-12-10")],
+    )
+    out = run("calendar", "--year", "2027", "--roster", roster, "--assignments", assignments,
+              "--json", "-").output  # fmt: skip
+    (plan,) = [d for d in json.loads(out)["cadre_deadlines"] if d["code"] == "plan_for_new"]
+    assert (plan["cadre_id"], plan["due"]) == ("CB950", "2027-01-25")

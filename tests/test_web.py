@@ -17,8 +17,8 @@ from dotpha_xl.kernel.settings import default_settings
 from dotpha_xl.web.access import AccessFile
 from dotpha_xl.web.app import create_app
 from dotpha_xl.web.security import shown_name
-from tests.helpers import run
-from tests.webdata import BAD_KEY, DeskData, make_desk_data, old_xls, zip_bomb
+from tests.helpers import run, write_table
+from tests.webdata import BAD_KEY, CADRES, DeskData, make_desk_data, old_xls, zip_bomb
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -494,3 +494,28 @@ def test_sorting_by_rating_goes_by_level_not_by_letters():
     lines = [line("HTXS"), line(), line("HTT", "KHT"), line("HT"), line("HTT")]
     ordered = [x.name for x in sorted(lines, key=SORTS["xep-loai"])]
     assert ordered == ["HTT,KHT", "HT", "HTT", "HTXS", ""]
+
+
+def test_a_plan_received_after_25_01_is_late_on_the_status_page(data):
+    # the desk shows the consolidation's late plans (R33: 25/01, or a month after a task
+    # assigned later), not a rule of its own: CB901's plan of 10/02 is late; CB902's of 01/04,
+    # for a task assigned on 15/03, is on time
+    import os
+    from datetime import datetime
+
+    from dotpha_xl.web.desk import Desk
+
+    write_table(
+        data.assignments,
+        ["cadre_id", "section", "task_no", "title", "start_year", "end_year", "assigned_on"],
+        [(cid, "A", 1, f"Việc của {cid}", 2027, 2027, "15/03/2027" if cid == "CB902" else "")
+         for cid, *_ in CADRES],
+    )  # fmt: skip
+    for cadre_id, day in (("CB901", datetime(2027, 2, 10, 9)), ("CB902", datetime(2027, 4, 1, 9))):
+        when = day.timestamp()
+        os.utime(next(data.plans.glob(f"{cadre_id}_*.xlsx")), (when, when))
+    lines = {
+        s.cadre.cadre_id: s.plan for s in Desk(data.config(), default_settings()).state().cadres
+    }
+    assert lines["CB901"] == "late", lines
+    assert {lines[c] for c in ("CB902", "CB903", "CB904")} == {"valid"}, lines

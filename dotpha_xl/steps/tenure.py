@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dotpha_xl.domain.calendar import plan_deadline_for_new
+from dotpha_xl.domain.calendar import plan_deadline
 from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.tenure import Handover, handover_figures, successor_rating
 from dotpha_xl.kernel.settings import Settings
@@ -77,7 +77,8 @@ def personal_deadlines(
             on = assigned.get(c.cadre_id)
             since = f"giao việc {on:%d/%m/%Y}" if on and on >= c.appointed_on else ""
             on = on if since else c.appointed_on
-            due = plan_deadline_for_new(settings, on)
+            # R33: a task assigned after the decision is due a month later, else on 25/01
+            due = plan_deadline(settings, year, on)
             if year in (c.appointed_on.year, due.year):
                 what = (
                     f"Kế hoạch việc tiếp nhận từ {c.predecessor_id}"

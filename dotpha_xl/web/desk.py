@@ -16,11 +16,10 @@ import threading
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dotpha_xl.domain.calendar import cycle_deadlines, is_on_time, plan_deadline_for_new
 from dotpha_xl.domain.periods import parse_period
 from dotpha_xl.kernel.problems import ERROR, Problem
 from dotpha_xl.kernel.settings import Settings
@@ -30,7 +29,7 @@ from dotpha_xl.records.people import Cadre
 from dotpha_xl.steps.check_file import FileCheck, annotated, check_bytes
 from dotpha_xl.steps.consolidate import consolidate, consolidate_to
 from dotpha_xl.steps.verdict_cache import load_cache
-from dotpha_xl.store.files import WORKBOOK_SUFFIXES, expand_inputs
+from dotpha_xl.store.files import WORKBOOK_SUFFIXES
 from dotpha_xl.store.ledger import Ledger
 
 #: Saved to ``--out/cache`` after this many files were read for the first time (and at exit).
@@ -156,8 +155,7 @@ class Desk:
                     )  # fmt: skip
                 finally:
                     self.cache.ledger = None
-            times = {path: mtime for path, _, mtime in key}
-            self._state = State(c, self._lines(c, times), datetime.now(), key)
+            self._state = State(c, self._lines(c), datetime.now(), key)
             if self.cache.reads - self._saved_reads >= SAVE_EVERY:
                 self.save()
             return self._state
@@ -168,26 +166,7 @@ class Desk:
             self.cache.save(self.config.cache_dir)
             self._saved_reads = self.cache.reads
 
-    def _plan_times(self, times: dict[str, int]) -> dict[str, datetime]:
-        """Cadre id -> when their newest sealed plan of the period's year arrived (its file's
-        time), from the ``_meta`` of each plan file (a cached peek, no cell read)."""
-        paths = expand_inputs([self.config.plans])
-        peeks = self.cache("plan_identity", paths, self.settings)
-        out: dict[str, datetime] = {}
-        for path, peek in zip(paths, peeks, strict=True):
-            if not peek.ok or peek.year != self.period.year or not peek.cadre_id:
-                continue
-            when = datetime.fromtimestamp(times.get(str(path), 0) / 1e9)
-            if peek.cadre_id not in out or when > out[peek.cadre_id]:
-                out[peek.cadre_id] = when
-        return out
-
-    def _plan_due(self, cadre: Cadre, common: date | None) -> date | None:
-        if cadre.appointed_on is not None and cadre.appointed_on.year >= self.period.year - 1:
-            return plan_deadline_for_new(self.settings, cadre.appointed_on)
-        return common
-
-    def _lines(self, c: Consolidation, times: dict[str, int]) -> list[CadreStatus]:
+    def _lines(self, c: Consolidation) -> list[CadreStatus]:
         tasks: dict[str, list[TaskRow]] = {}
         for row in c.tasks:
             tasks.setdefault(row.cadre.cadre_id, []).append(row)
@@ -195,10 +174,9 @@ class Desk:
         rejected: dict[str, list[Problem]] = {}
         for r in c.rejected:
             rejected.setdefault(r.cadre_id, r.problems)
-        plan_times = self._plan_times(times)
-        reading = self.settings.deadline_reading
-        common = next((d.due for d in cycle_deadlines(self.settings, self.period.year)
-                       if d.code == "plan"), None)  # fmt: skip
+        # the plans judged late by the consolidation (R33: 25/01, or a month after a task
+        # assigned later; the first version received), not by a rule of the desk's own
+        late_plans = {p.cadre.cadre_id for p in c.late_plans}
         lines = []
         for cadre_id, cadre in c.cadres.items():
             rows = tasks.get(cadre_id, [])
@@ -216,10 +194,8 @@ class Desk:
                 if cadre_id in rejected:
                     line.report = "rejected"
                     line.reason = _reason(rejected[cadre_id])
-            if line.plan == "valid" and cadre_id in plan_times:
-                due = self._plan_due(cadre, common)
-                if due is not None and not is_on_time(plan_times[cadre_id].date(), due, reading):
-                    line.plan = "late"
+            if line.plan == "valid" and cadre_id in late_plans:
+                line.plan = "late"
             lines.append(line)
         return lines
 
