@@ -271,3 +271,25 @@ def test_the_consolidation_json_reads_back_both_ratings_exactly(cycle):
     assert (r.self_rating_year, r.self_rating_period) == ("HTXS", "HTXS")
     assert r.completion_period == 95 and r.expected_period == 100
     assert row.completion_rated == 95 and "self_rating_above" in r.flags
+
+
+def test_the_standing_committee_sees_the_years_rating_beside_the_periods(cycle):
+    # the summary's "Xếp loại" sheet and the final ratings workbook: the task's rating is the
+    # period's (HTT, R31); the year 2028's own HTXS is shown beside it for the annual review
+    from tests.test_ratings import read_keyed
+
+    consolidate(cycle, 2028, report_2028(cycle, "for_summary"))
+    out = cycle / "out2028_for_summary"
+    run("summary", "--consolidated", out, "--period", "2028", "--out", cycle / "btv2028.xlsx")
+    row = read_keyed(cycle / "btv2028.xlsx", "Xếp loại")["CB911:B1"]
+    assert (row["rating"], row["rating_year"], row["decided_rating"]) == ("HTT", "HTXS", "HTT")
+    run("ratings", "--consolidated", out, "--summary", cycle / "btv2028.xlsx", "--period", "2028",
+        "--out", cycle / "xl2028.xlsx")  # fmt: skip
+    final = read_keyed(cycle / "xl2028.xlsx", "Xếp loại")["CB911:B1"]
+    assert (final["rating"], final["rating_year"]) == ("HTT", "HTXS")
+    run("ratings", "--consolidated", out, "--summary", cycle / "btv2028.xlsx", "--period", "2028",
+        "--out", cycle / "xl2028_json.xlsx", "--json", cycle / "xl2028.json")  # fmt: skip
+    run("record", "--ratings", cycle / "xl2028.json", "--out", cycle / "record")
+    sheet = openpyxl.load_workbook(next((cycle / "record").glob("ho_so_CB911*.xlsx"))).worksheets[0]
+    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+    assert any("cả giai đoạn; riêng năm 2028: HTXS" in t for t in texts)

@@ -24,6 +24,9 @@ class YearTask:
     decision_reason: str = ""
     flags: list[str] = field(default_factory=list)
     commended: bool = False
+    #: A period task's final year: the year's own rating; the ratings above are the whole
+    #: period's (R30, R31).  Empty otherwise.
+    year_rating: str = ""
 
 
 @dataclass

@@ -29,6 +29,9 @@ class RatingRow:
     body: str = ""
     title: str = ""
     computed: str = ""
+    #: A period task's final year: the year's own rating beside ``computed``, the whole
+    #: period's (form 03, column 7 "theo năm và giai đoạn"; R30, R31); empty otherwise.
+    year_rating: str = ""
     self_rating: str = ""
     proposed: str = ""
     proposal_reason: str = ""

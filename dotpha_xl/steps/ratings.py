@@ -81,6 +81,7 @@ def rated_rows(c: Consolidation, settings: Settings) -> list[RatingRow]:
                 body=t.cadre.body,
                 title=t.title,
                 computed=t.result.rating or "",
+                year_rating=(t.result.rating_year or "") if t.result.rating_period else "",
                 self_rating=t.result.self_rating or "",
             )
         )
@@ -163,6 +164,7 @@ def _row_from_sheet(key: str, values: dict[str, str]) -> RatingRow:
         position=values.get("position", ""),
         title=values.get("title", ""),
         computed=values.get("rating", ""),
+        year_rating=values.get("rating_year", ""),
         self_rating=values.get("self_rating", ""),
     )
 

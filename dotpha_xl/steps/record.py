@@ -100,6 +100,7 @@ def _entries(data: dict[str, Any], path: Path):
                 True, r.get("computed") or "", r.get("self") or "", r.get("proposed") or "",
                 r.get("decided") or "", flags=list(d.get("flags", [])),
                 commended=key in commended or r.get("decided") == HIGHEST,
+                year_rating=(d.get("rating_year") or "") if d.get("rating_period") else "",
             )
         )  # fmt: skip
     for key, d in details.items():  # tasks of the report not rated in it (a leaver's, …)

@@ -38,6 +38,8 @@ def _columns(decided_editable: bool) -> tuple[ReviewColumn, ...]:
         ReviewColumn("task_key", "Mã việc", 6, kind="center"),
         ReviewColumn("title", "Tên việc đột phá, đổi mới", 30),
         ReviewColumn("rating", "Tính toán", 9, kind="center"),
+        # a period task's final year: the year's own rating beside the period's (R30)
+        ReviewColumn("rating_year", "Riêng năm (việc giai đoạn)", 10, kind="center"),
         ReviewColumn("self_rating", "Tự nhận", 8, kind="center"),
         ReviewColumn("proposed_rating", "Mức đề xuất", 9, kind="center"),
         ReviewColumn("proposal_reason", "Lý do đề xuất", 20),
@@ -84,6 +86,7 @@ def _table(rows: Sequence[RatingRow], settings: Settings, *, final: bool) -> Rev
                     "task_key": "" if r.is_cadre else r.task_key,
                     "title": r.title,
                     "rating": r.computed,
+                    "rating_year": r.year_rating,
                     "self_rating": r.self_rating,
                     "proposed_rating": r.proposed,
                     "proposal_reason": r.proposal_reason,

@@ -92,6 +92,9 @@ def _year(sheet: Any, fmt: Formats, r: int, e: YearEntry, last: int) -> int:
         r += 1
     for t in e.tasks:
         flags = flag_words(t.flags)
+        if t.year_rating:  # a period task's final year: the ratings are the whole period's
+            year_note = f"cả giai đoạn; riêng năm {e.year}: {t.year_rating}"
+            flags = "; ".join(x for x in (year_note, flags) if x)
         if not t.rated:
             flags = "; ".join(x for x in ("không xếp loại trong kỳ", flags) if x)
         values = {
