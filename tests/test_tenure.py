@@ -94,7 +94,8 @@ def test_handover_worked_example_through_the_cli(tenure):
     run("template", "report", "--plans", tmp_path / "plans", "--period", "2027",
         "--out", tmp_path / "year")  # fmt: skip
     fill(report_for(tmp_path / "year", "CB904"),
-         {k: {"completion": 1.0} for k in keys[:11]} | {keys[11]: {"completion": 0}})  # fmt: skip
+         {k: {"completion": 1.0} for k in keys[:11]} | {keys[11]: {"completion": 0}}
+         | {"A1": {"self_rating": "HTXS"}})  # fmt: skip
     for cid in ("CB902", "CB903"):
         fill(report_for(tmp_path / "year", cid), {k: {"completion": 1.0} for k in keys})
     report_for(tmp_path / "year", "CB901").unlink()  # CB901 left: no annual report
@@ -137,6 +138,12 @@ def test_handover_worked_example_through_the_cli(tenure):
     assert c["left_on"] == "2027-07-15"
     assert "CB901:A1" not in {x["key"] for x in summary["commendation"]}
     assert {x["key"] for x in summary["carry_over"]} == {"CB904:A1"}
+    # the carry-over list gives the task's year figure (what is left of it: 5 %); a list of
+    # the rating (here Art. 10: self-rated HTXS above the computed HTT) the successor's own O
+    (carry,) = summary["carry_over"]
+    assert carry["completion"] == 95
+    (case,) = [x for x in summary["discipline"] if x["key"] == "CB904:A1"]
+    assert case["completion"] == 89.47 and case["rating"] == "HTT"
     carried = json.loads(
         run(
             "carry-over",

@@ -153,6 +153,15 @@ class TaskRow(TaskOutcome):
             return self.tenure.completion_own
         return r.completion_period if r.whole_period else r.completion_year
 
+    @property
+    def completion_rated_raw(self) -> Fraction | None:
+        """:attr:`completion_rated` before force majeure is left out; none for a successor's own
+        part (computed on adjusted figures only) or a task not rated in the report."""
+        r = self.result
+        if r.rating is None or (self.tenure is not None and self.tenure.inherited):
+            return None
+        return r.completion_period_raw if r.whole_period else r.completion_year_raw
+
 
 @dataclass
 class Missing:

@@ -45,11 +45,12 @@ def _average(values: Iterable[Fraction | None]) -> Fraction | None:
 
 
 def _rated_completion(t: TaskRow) -> tuple[Fraction | None, Fraction | None]:
-    """The figure a task's rating is on: its period in the whole-period report, else its year."""
-    r = t.result
-    if r.whole_period:
-        return r.completion_period, r.completion_period_raw
-    return r.completion_year, r.completion_year_raw
+    """The figure a task's rating is on and its raw figure (``TaskRow.completion_rated``: a
+    successor's own part, the whole period's, else the year's); the year's for a task not rated
+    in the report."""
+    if t.completion_rated is None:
+        return t.result.completion_year, t.result.completion_year_raw
+    return t.completion_rated, t.completion_rated_raw
 
 
 def summarize(
