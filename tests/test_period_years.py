@@ -144,7 +144,7 @@ def test_year_2_carries_year_1_and_rates_the_year_and_the_period(cycle):
     assert cell.protection.locked and cell.value == 0.5
     assert cell.fill.fgColor.rgb.endswith("D9D9D9")
     note = sheet.cell(c.rows["B1.Y1"], c.columns["actual_product"]).value
-    assert note == "Kết quả năm 2027: lấy từ báo cáo năm 2027, đã khoá."
+    assert note == "Kết quả năm 2027: theo báo cáo năm 2027, đã khoá."
     year_cell = sheet.cell(c.rows["B1.Y2"], c.columns["self_rating"])
     task_cell = sheet.cell(c.rows["B1"], c.columns["self_rating"])
     assert not year_cell.protection.locked and not task_cell.protection.locked

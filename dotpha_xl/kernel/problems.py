@@ -258,6 +258,14 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Không thêm dòng vào các năm trước (nền xám); kê nội dung công việc vào năm đang lập kế "
         "hoạch.",
     ),
+    "previous_report_invalid": (
+        ERROR,
+        "Báo cáo kỳ trước '{value}' không đọc được hoặc còn lỗi nên không dùng để điền sẵn biểu "
+        "báo cáo.",
+        "Biểu báo cáo của cán bộ vẫn được tạo; các năm trước của việc theo giai đoạn (nếu có) để "
+        "cán bộ tự ghi. Sửa báo cáo kỳ trước theo các lỗi đã nêu rồi tạo lại biểu nếu muốn điền "
+        "sẵn và khoá.",
+    ),
     "previous_plan_invalid": (
         ERROR,
         "Kế hoạch năm trước '{value}' không đọc được hoặc còn lỗi nên không chép được các năm "

@@ -4,6 +4,7 @@ assignment (``records.people.Assignment.task``) to the report."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,3 +76,18 @@ class PlannedTask:
             origin=meta.get("origin", ""),
             notes=dict(meta.get("notes") or {}),
         )
+
+
+def continued_task(earlier: Mapping[str, PlannedTask], task: PlannedTask) -> PlannedTask | None:
+    """The task of an earlier year's plan or report (``earlier``: key -> task) that ``task``
+    continues: the same key and years, else the only period task with the same title and years
+    (task numbers may change from one year's assignments to the next; reading R35)."""
+    same = earlier.get(task.key)
+    if same is not None and (same.start_year, same.end_year) == (task.start_year, task.end_year):
+        return same
+    titled = [
+        t for t in earlier.values()
+        if t.section == "B" and (t.title, t.start_year, t.end_year)
+        == (task.title, task.start_year, task.end_year)
+    ]  # fmt: skip
+    return titled[0] if len(titled) == 1 else None

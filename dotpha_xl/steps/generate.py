@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -17,7 +17,7 @@ from dotpha_xl.kernel.problems import Problem, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import parse_percent
 from dotpha_xl.records.people import Cadre
-from dotpha_xl.records.tasks import PlannedTask
+from dotpha_xl.records.tasks import PlannedTask, continued_task
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
 from dotpha_xl.store.files import expand_inputs, output_name
 from dotpha_xl.xlsx.carried_years import carry_from_previous_year, not_carried, uncarried_tasks
@@ -168,7 +168,7 @@ def _continued(
         if plan is None:
             problems.append(problem("previous_plan_missing", **where))
             continue
-        before = _same_task(plan, task)
+        before = continued_task(plan.tasks, task)
         if before is None or before.root is None:
             problems.append(problem("previous_task_missing", **{**where, "value": plan.cadre_id}))
             continue
@@ -194,20 +194,6 @@ def _continued(
             rows=rows,
         )
     return trees, carried
-
-
-def _same_task(plan: PlanFile, task: PlannedTask) -> PlannedTask | None:
-    """The previous plan's task for ``task``: the same key and years, else the only one with the
-    same title and years."""
-    same = plan.tasks.get(task.key)
-    if same is not None and (same.start_year, same.end_year) == (task.start_year, task.end_year):
-        return same
-    titled = [
-        t for t in plan.tasks.values()
-        if t.section == "B" and (t.title, t.start_year, t.end_year)
-        == (task.title, task.start_year, task.end_year)
-    ]  # fmt: skip
-    return titled[0] if len(titled) == 1 else None
 
 
 def _typed_weights(plan: PlanFile) -> dict[str, Fraction]:
@@ -250,7 +236,7 @@ def generate_reports(
     period = parse_period(period_code)
     check_output_outside_inputs(out_dir, [plans_dir, previous_dir])
     result = Generated()
-    previous = latest_reports(previous_dir, settings) if previous_dir else {}
+    previous = latest_reports(previous_dir, settings, result.problems) if previous_dir else {}
     due = report_deadline(settings, period)
     guide = {
         "deadline": f"{last_day_allowed(due, settings.deadline_reading):%d/%m/%Y}" if due else "",
@@ -277,8 +263,9 @@ def generate_reports(
             continue
         person = person_from_meta(plan.meta)
         inputs, problems = previous_inputs(
-            previous.get(plan.cadre_id), tasks, period, person, plan.file
-        )
+            previous.get(plan.cadre_id), tasks, period, person, plan.file,
+            others=_predecessors_reports(plan, previous),
+        )  # fmt: skip
         result.problems += problems
         data = write_report(
             person,
@@ -294,32 +281,49 @@ def generate_reports(
     return result
 
 
+def _predecessors_reports(plan: PlanFile, previous: dict[str, ReportFile]) -> list[ReportFile]:
+    """The reports in ``--previous`` of the cadres whose tasks ``plan`` continues: the plan of
+    the year before a period task was carried from (``continued_from``, R35), and the cadre who
+    handed the tasks over (``inherited_from``, Art. 2.4)."""
+    ids = [*plan.continued_from.values(), plan.meta.get("inherited_from", "")]
+    ids = [i for i in dict.fromkeys(ids) if i and i != plan.cadre_id]
+    return [previous[i] for i in ids if i in previous]
+
+
 def previous_inputs(
     earlier: ReportFile | None,
     tasks: dict[str, PlannedTask],
     period: ReportPeriod,
     person: Person,
     plan_file: str = "",
+    *,
+    others: Sequence[ReportFile] = (),
 ) -> tuple[ReportInputs | None, list[Problem]]:
     """What a report of ``period`` is pre-filled with from the cadre's report in ``--previous``
     (reading R32): an earlier report of the same year gives every item as it left them (its
     carried earlier years stay carried); the final (annual) report of the year before gives a
-    period task's earlier years, locked.  A running period task in a later year with neither is
-    left for the cadre to type, with a warning naming the cadre and the task."""
+    period task's earlier years, locked, and so does a predecessor's (``others``) for a task
+    taken over.  A running period task in a later year with neither is left for the cadre to
+    type, with a warning naming the cadre and the task."""
     who = f"{person.full_name} ({person.cadre_id})"
     inputs: ReportInputs | None = None
     problems: list[Problem] = []
-    if earlier is not None:
-        if earlier.year == period.year:
-            inputs = earlier.inputs()
-        elif earlier.period_code == str(period.year - 1):
-            return carry_from_previous_year(earlier, tasks, period, who)
-        else:
-            problems.append(
-                problem(
-                    "previous_report_other_period", value=earlier.period_code, expected=period.code
-                ).at(file=earlier.file)
-            )
+    other_year = earlier is not None and earlier.year != period.year
+    if other_year and earlier.period_code != str(period.year - 1):
+        problems.append(
+            problem(
+                "previous_report_other_period", value=earlier.period_code, expected=period.code
+            ).at(file=earlier.file)
+        )
+    if earlier is not None and earlier.year == period.year:
+        inputs = earlier.inputs()
+    else:
+        year_before = [
+            r for r in (earlier, *others) if r is not None and r.period_code == str(period.year - 1)
+        ]
+        if year_before:
+            inputs, found = carry_from_previous_year(year_before, tasks, period, who, plan_file)
+            return inputs, problems + found
     carried = inputs.carried if inputs is not None else {}
     for task_key, _ in uncarried_tasks(tasks, period, carried):
         problems.append(not_carried(task_key, who, plan_file))

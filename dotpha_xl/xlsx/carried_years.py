@@ -14,7 +14,7 @@ Kept apart from ``reports.py``'s reader loop: the reader calls :func:`use_carrie
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -22,7 +22,7 @@ from dotpha_xl.domain.periods import ReportPeriod
 from dotpha_xl.domain.tree import Node
 from dotpha_xl.kernel.problems import Problem, problem
 from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_percent
-from dotpha_xl.records.tasks import PlannedTask
+from dotpha_xl.records.tasks import PlannedTask, continued_task
 from dotpha_xl.xlsx.report_form import CarriedItem, ReportInputs, earlier_years
 
 #: ``xlsx.reports.ReportFile`` (not imported: the reader imports this module).
@@ -33,14 +33,15 @@ ReportFile = Any
 TOLERANCE = Fraction(1, 10**6)
 
 
-def _signature(node: Node) -> list[tuple[str, str, str, str]]:
+def _signature(node: Node, task_key: str) -> list[tuple[str, str, str, str]]:
     """What must be the same in two plans for an earlier year's results to be carried: the
-    keys and weights of every row, the content and product of the items (the cadre's words).
-    The labels of the year, quarter and month rows are the form's own and may differ: a plan of
-    a later year marks its carried years in their labels (R35)."""
+    keys (under the task, whatever its number) and weights of every row, the content and product
+    of the items (the cadre's words).  The labels of the year, quarter and month rows are the
+    form's own and may differ: a plan of a later year marks its carried years in their labels
+    (R35)."""
     return [
         (
-            str(n.key),
+            str(n.key)[len(task_key) :],
             "" if n.weight is None else str(n.weight),
             "" if n.children else n.content,
             "" if n.children else n.product,
@@ -50,44 +51,55 @@ def _signature(node: Node) -> list[tuple[str, str, str, str]]:
 
 
 def carry_from_previous_year(
-    earlier: ReportFile,
+    earlier: Sequence[ReportFile],
     tasks: Mapping[str, PlannedTask],
     period: ReportPeriod,
     who: str,
+    plan_file: str = "",
 ) -> tuple[ReportInputs, list[Problem]]:
-    """The earlier years' items of the running period tasks, from the final report of the year
-    before (``earlier``, period ``Y−1``): what a report of ``period`` carries, locked.  An
-    earlier year whose plan differs from the one in that report is not carried (a warning)."""
-    inputs = ReportInputs(carried_from=earlier.period_code)
+    """The earlier years' items of the running period tasks, from the final reports of the year
+    before (``earlier``: the cadre's own, then a predecessor's whose task the plan continues):
+    what a report of ``period`` carries, locked (R32).  For each task, the first of them holding
+    the task it continues (``records.tasks.continued_task``: the same key, else the same title
+    and years).  An earlier year is carried when its plan is the same in both, and, for a year
+    before that report's own, when that report carried it itself: a year the cadre typed there
+    was never checked against its own year's report, and is not locked now (a warning)."""
+    inputs = ReportInputs(carried_from=str(period.year - 1))
     problems: list[Problem] = []
     for key, task in tasks.items():
         years = earlier_years(task, task.root, period)
         if not years:
             continue
-        before = earlier.tasks.get(key)
-        old_years = {}
-        if before is not None and before.start_year == task.start_year:
-            old_years = {str(c.key): c for c in before.root.children}
-        carried_any = False
+        found = [(r, continued_task(r.tasks, task)) for r in earlier]
+        report, before = next(((r, t) for r, t in found if t is not None), (None, None))
+        if report is None or before is None or before.root is None:
+            problems.append(not_carried(key, who, plan_file))
+            continue
+        old_years = {str(c.key)[len(before.key) :]: c for c in before.root.children}
+        own_year = report.year - task.start_year + 1  # that report's own year of the period
+        all_carried = True
         for year in years:
-            old = old_years.get(str(year.key))
-            if old is None or _signature(old) != _signature(year):
+            old = old_years.get(str(year.key)[len(key) :])
+            if old is None or _signature(old, before.key) != _signature(year, key):
                 problems.append(
                     problem(
-                        "previous_plan_differs", node=str(year.key), expected=earlier.period_code
-                    ).at(file=earlier.file)
+                        "previous_plan_differs", node=str(year.key), expected=report.period_code
+                    ).at(file=report.file)
                 )
+                all_carried = False
                 continue
-            for item in year.items():
-                k = str(item.key)
+            pairs = [(str(i.key), before.key + str(i.key)[len(key) :]) for i in year.items()]
+            if year.key.year < own_year and not all(old_k in report.carried for _, old_k in pairs):
+                all_carried = False  # typed by the cadre in that report, never checked
+                continue
+            for k, old_k in pairs:
                 inputs.carried[k] = CarriedItem(
-                    earlier.completions.get(k),
-                    earlier.actual_products.get(k, ""),
-                    earlier.force_majeure.get(k),
+                    report.completions.get(old_k),
+                    report.actual_products.get(old_k, ""),
+                    report.force_majeure.get(old_k),
                 )
-                carried_any = True
-        if not carried_any:
-            problems.append(not_carried(key, who, earlier.file))
+        if not all_carried:
+            problems.append(not_carried(key, who, report.file))
     return inputs, problems
 
 

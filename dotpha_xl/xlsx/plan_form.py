@@ -132,8 +132,10 @@ class CarriedYears:
         }
 
 
-def carried_label(from_year: int) -> str:
-    return f" – ĐÃ LẬP TRONG KẾ HOẠCH NĂM {from_year}, GIỮ NGUYÊN"
+def carried_label(year: int) -> str:
+    """The end of a carried year's label: the year was planned in its own year's plan (R35),
+    whichever later plan it was carried through."""
+    return f" – ĐÃ LẬP TRONG KẾ HOẠCH NĂM {year}, GIỮ NGUYÊN"
 
 
 @dataclass
@@ -166,7 +168,7 @@ def row_label(
     if level == YEAR:
         text = f"NĂM THỨ {ORDINAL_YEAR[(key.year - 1) % 10]} CỦA GIAI ĐOẠN (NĂM {year})"
         if carried is not None and key.year in carried.years:
-            text += carried_label(carried.from_year)
+            text += carried_label(year)
         return str(key.year), text
     if level == QUARTER:
         stt = ROMAN[key.quarter - 1] if key.section == "A" else f"{key.year}.{key.quarter}"

@@ -61,6 +61,9 @@ class PlanFile(ReadOutcome):
     size: int = 0
     #: the narrative rows' cells (Art. 4.4 a): row key ``A1.note.roadmap`` -> (cell, text read)
     note_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Task key -> the cadre whose plan of the year before this plan's earlier years of that
+    #: period task were carried from (``carried_years``, R35): the cadre, or a predecessor.
+    continued_from: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -93,6 +96,8 @@ def read_plan(
     plan.frame = frame
     plan.problems += cell_problems
     plan.problems += check_carried_years(sheet, frame)
+    for key, sealed in ((sheet.prefilled or {}).get("carried_years") or {}).items():
+        plan.continued_from[key] = str(sealed.get("cadre_id", ""))
     plan.problems += validate_frame(frame, PlanRowsSchema)
     plan.tasks, tree_problems = _check_trees(sheet, frame, settings)
     plan.problems += merge_tree_problems(tree_problems, plan.problems)

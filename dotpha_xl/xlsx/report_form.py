@@ -359,7 +359,12 @@ def _earlier_year_note(task: PlannedTask, node: Node, previous: ReportInputs) ->
     year = task.start_year + (node.key.year or 1) - 1
     carried = any(str(i.key) in previous.carried for i in node.items())
     if carried:
-        return f"Kết quả năm {year}: lấy từ báo cáo năm {previous.carried_from}, đã khoá."
+        via = (
+            ""
+            if str(year) == previous.carried_from
+            else f" (qua báo cáo năm {previous.carried_from})"
+        )
+        return f"Kết quả năm {year}: theo báo cáo năm {year}{via}, đã khoá."
     return f"Chưa có báo cáo năm {year}: ghi kết quả cuối năm {year} của từng nội dung."
 
 

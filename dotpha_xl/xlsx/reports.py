@@ -96,18 +96,28 @@ def person_from_meta(meta: dict[str, str]) -> Person:
     )
 
 
-def latest_reports(folder: Path, settings: Settings) -> dict[str, ReportFile]:
-    """Cadre id -> their latest valid report in ``folder`` (by period end, then file time)."""
+def latest_reports(
+    folder: Path, settings: Settings, problems: list[Problem] | None = None
+) -> dict[str, ReportFile]:
+    """Cadre id -> their latest valid report in ``folder``: by period end, an annual report
+    before another one ending the same day (a Q4, H2 or 31/12 report: the annual report is the
+    year's final one, R32), then by file time.  A report that cannot be used is said in
+    ``problems`` (its first error, then ``previous_report_invalid`` naming the file)."""
     best: dict[str, tuple[tuple, ReportFile]] = {}
     for path in expand_inputs([folder]):
         report = read_report(path, settings)
         if not report.ok:
+            if problems is not None:
+                problems.extend([p for p in report.problems if p.severity == "error"][:1])
+                problems.append(
+                    problem("previous_report_invalid", value=report.file).at(file=report.file)
+                )
             continue
         try:
-            end = parse_period(report.period_code).end
+            period = parse_period(report.period_code)
         except ValueError:
             continue
-        rank = (end, path.stat().st_mtime)
+        rank = (period.end, period.kind == "year", path.stat().st_mtime)
         if report.cadre_id not in best or rank > best[report.cadre_id][0]:
             best[report.cadre_id] = (rank, report)
     return {cadre: report for cadre, (_, report) in best.items()}
