@@ -195,3 +195,72 @@ def test_a_renumbered_task_still_carries_its_earlier_years(chain):
     back = read_report(only(out, "CB911"), default_settings())
     assert set(back.carried) == set(year_items(1, "B2")) | set(year_items(2, "B2"))
     assert back.completions["B2.Y1.Q4.M3.I1"] == 50
+
+
+def test_a_successor_taking_over_two_tasks_gets_one_plan_and_one_report(chain):
+    # CB911 leaves on 30/06/2028 with a period task and an annual task; CB920 takes both over
+    tmp = chain / "two_tasks"
+    tmp.mkdir()
+    table = write_table(
+        tmp / "assignments.xlsx",
+        ["cadre_id", "section", "task_no", "title", "start_year", "end_year"],
+        [("CB911", "B", 1, TITLE, 2027, 2029), ("CB911", "A", 1, "Việc năm 2028", 2028, 2028)],
+    )
+    plans = tmp / "plans2028"
+    run("template", "plan", "--roster", chain / "roster.xlsx", "--assignments", table,
+        "--year", 2028, "--out", plans, "--items-per-month", "1",
+        "--previous-plans", chain / "plans2027")  # fmt: skip
+    annual = [f"A1.Q{q}.M{m}.I1" for q in range(1, 5) for m in range(1, 4)]
+    fill(only(plans), {k: {"content": f"Nội dung {k}", "w_month": 1.0}
+                       for k in [*annual, *year_items(2)]})  # fmt: skip
+    fill_notes(only(plans))
+    run("validate", plans, "--year", 2028)
+    roster = write_table(tmp / "roster.xlsx", ROSTER_HEADER, [
+        (*LAN, "2028-06-30", "", ""), (*HUNG, "", "CB911", "2028-07-01"),
+    ])  # fmt: skip
+    first_half = [k for k in [*annual, *year_items(2)] if ".Q1." in k or ".Q2." in k]
+    report(tmp, plans, "2028-06-30", tmp / "adhoc", {k: {"completion": 1.0} for k in first_half},
+           chain / "reports2027")  # fmt: skip
+    run("handover", "--roster", roster, "--plans", plans, "--reports", tmp / "adhoc",
+        "--cadre", "CB911", "--out", tmp / "handover")  # fmt: skip
+    (taken,) = (tmp / "handover").glob("CB920_*ke_hoach*.xlsx")
+    assert "tiep_nhan_A1_B1" in taken.name or "tiep_nhan_B1_A1" in taken.name
+    succ = tmp / "plans_successor"
+    succ.mkdir()
+    shutil.copy(taken, succ / taken.name)
+    run("validate", succ, "--year", 2028)
+    run("template", "report", "--plans", succ, "--period", 2028, "--out", tmp / "r2028")
+    (made,) = (tmp / "r2028").glob("*.xlsx")
+    back = read_report(made, default_settings())
+    assert set(back.tasks) == {"A1", "B1"}
+
+
+def test_a_plan_whose_task_a_newer_plan_lacks_is_named(chain):
+    # two valid plans of one cadre and year: the report is made from the newest, and a task of
+    # the older one it lacks is an error naming both files
+    import os
+
+    plans = chain / "two_plans"
+    shutil.copytree(chain / "plans2028", plans)
+    table = write_table(
+        chain / "annual_only.xlsx",
+        ["cadre_id", "section", "task_no", "title", "start_year", "end_year"],
+        [("CB911", "A", 1, "Việc năm 2028", 2028, 2028)],
+    )
+    other = chain / "annual_plan"
+    run("template", "plan", "--roster", chain / "roster.xlsx", "--assignments", table,
+        "--year", 2028, "--out", other, "--items-per-month", "1")  # fmt: skip
+    path = only(other)
+    fill(path, {f"A1.Q{q}.M{m}.I1": {"content": "Nội dung", "w_month": 1.0}
+                for q in range(1, 5) for m in range(1, 4)})  # fmt: skip
+    fill_notes(path)
+    newer = plans / "CB911_ke_hoach_2028_ban_moi.xlsx"
+    shutil.copy(path, newer)
+    later = only(chain / "plans2028").stat().st_mtime + 60
+    os.utime(newer, (later, later))
+    result = run("template", "report", "--plans", plans, "--period", 2028, "--out",
+                 chain / "r_two_plans", code=1)  # fmt: skip
+    assert "plan_tasks_left_out" in result.output and "B1" in result.output
+    assert "ban_moi" in result.output
+    (made,) = (chain / "r_two_plans").glob("*.xlsx")
+    assert set(read_report(made, default_settings()).tasks) == {"A1"}

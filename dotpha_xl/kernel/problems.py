@@ -258,6 +258,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Không thêm dòng vào các năm trước (nền xám); kê nội dung công việc vào năm đang lập kế "
         "hoạch.",
     ),
+    "plan_tasks_left_out": (
+        ERROR,
+        "Cán bộ có nhiều kế hoạch năm nay; biểu báo cáo được tạo theo kế hoạch mới nhất "
+        "'{expected}', không có việc {detail} của kế hoạch '{value}'.",
+        "Mỗi cán bộ báo cáo theo một kế hoạch: gộp các việc (kể cả việc tiếp nhận của người tiền "
+        "nhiệm) vào một kế hoạch, kiểm tra lại rồi tạo lại biểu báo cáo.",
+    ),
     "previous_report_invalid": (
         ERROR,
         "Báo cáo kỳ trước '{value}' không đọc được hoặc còn lỗi nên không dùng để điền sẵn biểu "

@@ -248,6 +248,7 @@ def generate_reports(
     plans = [read_plan(path, settings) for path in plan_paths]
     if ledger is not None:
         ledger.record_files("plan", zip(plan_paths, plans, strict=True), period_key="year")
+    newest = _newest_plans(plan_paths, plans, period.year, result.problems)
     for done, plan in enumerate(plans, 1):
         if progress is not None:
             progress(done, len(plans))
@@ -255,7 +256,7 @@ def generate_reports(
             result.problems += [p for p in plan.problems if p.severity == "error"][:1] or []
             result.problems.append(problem("plan_invalid", value=plan.file).at(file=plan.file))
             continue
-        if plan.year != period.year:
+        if plan.year != period.year or newest.get(plan.cadre_id) is not plan:
             continue
         tasks = {k: t for k, t in plan.tasks.items() if t.start_year <= period.year <= t.end_year}
         if not tasks:
@@ -279,6 +280,34 @@ def generate_reports(
         target = out_dir / output_name(person.cadre_id, person.full_name, "bao_cao", period.code)
         result.files.append(write_bytes_atomic(target, data))
     return result
+
+
+def _newest_plans(
+    paths: list[Path], plans: list[PlanFile], year: int, problems: list[Problem]
+) -> dict[str, PlanFile]:
+    """Cadre id -> the plan of ``year`` a report is made from: the newest valid one (by file
+    time; a corrected plan supersedes the one before, as reports do).  An older plan with a task
+    the newest lacks is an error naming both files: a report is made from one plan, and that task
+    would be left without one (a successor's plan of tasks taken over is joined to their own
+    by the Organisation Board)."""
+    found: dict[str, list[tuple[float, PlanFile]]] = {}
+    for path, plan in zip(paths, plans, strict=True):
+        if plan.ok and plan.year == year:
+            found.setdefault(plan.cadre_id, []).append((path.stat().st_mtime, plan))
+    out: dict[str, PlanFile] = {}
+    for cadre_id, versions in found.items():
+        versions.sort(key=lambda v: (v[0], v[1].file))
+        newest = out[cadre_id] = versions[-1][1]
+        for _, older in versions[:-1]:
+            left = [k for k in older.tasks if k not in newest.tasks]
+            if left:
+                problems.append(
+                    problem(
+                        "plan_tasks_left_out", value=older.file, detail=", ".join(left),
+                        expected=newest.file,
+                    ).at(file=older.file)
+                )  # fmt: skip
+    return out
 
 
 def _predecessors_reports(plan: PlanFile, previous: dict[str, ReportFile]) -> list[ReportFile]:

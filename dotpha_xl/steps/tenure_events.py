@@ -155,19 +155,19 @@ def handover(
         return run
     due = plan_deadline_for_new(settings, successor.appointed_on or on)
     marks = Handover(dict(report.completions), f"{on:%d/%m/%Y}")
-    for key, task in tasks.items():
-        data = write_plan(
-            person_of(successor),
-            on.year,
-            [task],
-            trees={key: task.root},
-            extra_meta={"inherited_from": cadre_id, "handover_on": on.isoformat()},
-            deadline=f"{due:%d/%m/%Y}",
-            handover=marks,
-        )
-        form = f"ke_hoach_tiep_nhan_{key}"
-        name = output_name(successor.cadre_id, successor.full_name, form, str(on.year))
-        run.files.append(write_bytes_atomic(out_dir / name, data))
+    # one plan for every task taken over: a cadre's report of a period is made from one plan
+    data = write_plan(
+        person_of(successor),
+        on.year,
+        list(tasks.values()),
+        trees={key: task.root for key, task in tasks.items()},
+        extra_meta={"inherited_from": cadre_id, "handover_on": on.isoformat()},
+        deadline=f"{due:%d/%m/%Y}",
+        handover=marks,
+    )
+    form = "ke_hoach_tiep_nhan_" + "_".join(tasks)
+    name = output_name(successor.cadre_id, successor.full_name, form, str(on.year))
+    run.files.append(write_bytes_atomic(out_dir / name, data))
     return run
 
 
