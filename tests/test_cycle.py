@@ -189,6 +189,17 @@ def test_registration_validation_names_cells(tmp_path):
     # A1: no basis, no targets, no roadmap (Art. 4.1)
     assert codes == ["bad_period_length", "task_incomplete", "task_incomplete", "task_incomplete"]
     assert all(p.cell for p in reg.problems)
+    # A period task registered for 2027 that does not run in 2027: the same rule as a task a
+    # body or the Committee adds (domain.periods.runs_in), at the year to correct.
+    letter = openpyxl.utils.get_column_letter
+    for start, end, column in ((2024, 2026, "end_year"), (2028, 2029, "start_year")):
+        c.sheet.cell(c.rows["B1"], c.columns["start_year"]).value = start
+        c.sheet.cell(c.rows["B1"], c.columns["end_year"]).value = end
+        book.save(source)
+        found = read_registration(source, default_settings()).problems
+        (wrong,) = [p for p in found if p.code == "task_not_in_year"]
+        assert wrong.cell == f"{letter(c.columns[column])}{c.rows['B1']}"
+        assert f"{start}–{end}, không gồm năm 2027" in wrong.message
 
 
 def test_every_new_command_has_an_example():
@@ -371,3 +382,70 @@ def test_a_task_the_committee_adds_needs_its_years(chain, tmp_path):
     book.save(path)
     run("assignments", "--decision", str(path), "--out", str(tmp_path / "gv.xlsx"))
     assert "Việc giao thêm" not in {a.title for a in assignment_rows(tmp_path / "gv.xlsx")}
+
+
+def test_a_task_the_committee_adds_must_run_in_the_decisions_year(chain, tmp_path):
+    """R34 with the registrations' rule (``domain.periods.runs_in``): a task added in the
+    decision that does not run in its year (2027) is an error at the year to correct, and no
+    assignments table is written (it would be left out of every plan of 2027)."""
+    import shutil
+
+    path = tmp_path / "decision.xlsx"
+    shutil.copy(chain["dir"] / "decision_done.xlsx", path)
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form(book))
+    letter = openpyxl.utils.get_column_letter
+    annual, period = c.rows["CB104:new1"], c.rows["CB105:new1"]
+    for r, section, start, end in ((annual, "năm", 2031, None), (period, "giai đoạn", 2023, 2025)):
+        c.sheet.cell(r, c.columns["decided_title"]).value = f"Việc giao thêm {start}"
+        c.sheet.cell(r, c.columns["decided_section"]).value = section
+        c.sheet.cell(r, c.columns["decided_start_year"]).value = start
+        c.sheet.cell(r, c.columns["decided_end_year"]).value = end
+    book.save(path)
+    result = run("assignments", "--decision", str(path), "--out", str(tmp_path / "gv.xlsx"),
+                 code=1)  # fmt: skip
+    text = result.output
+    annual_cell = f"{letter(c.columns['decided_start_year'])}{annual}"
+    period_cell = f"{letter(c.columns['decided_end_year'])}{period}"
+    assert "thời gian thực hiện 2031, không gồm năm 2027" in text and annual_cell in text
+    assert "thời gian thực hiện 2023–2025, không gồm năm 2027" in text and period_cell in text
+    assert "Tổng hợp đề xuất" in text and "decision.xlsx" in text
+    assert not (tmp_path / "gv.xlsx").exists()
+    # A period task that runs in 2027 is given, though it started before it.
+    c.sheet.cell(annual, c.columns["decided_start_year"]).value = 2027
+    c.sheet.cell(period, c.columns["decided_start_year"]).value = 2026
+    c.sheet.cell(period, c.columns["decided_end_year"]).value = 2027
+    book.save(path)
+    run("assignments", "--decision", str(path), "--out", str(tmp_path / "gv.xlsx"))
+    given = {a.title: (a.start_year, a.end_year, a.origin)
+             for a in assignment_rows(tmp_path / "gv.xlsx")}  # fmt: skip
+    assert given["Việc giao thêm 2031"] == (2027, 2027, "committee")
+    assert given["Việc giao thêm 2023"] == (2026, 2027, "committee")
+
+
+def test_a_task_a_body_proposes_must_run_in_the_proposals_year(chain, tmp_path):
+    props = _proposals_of(chain, tmp_path)
+    path = props / "TC_de_xuat_2027.xlsx"
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form(book))
+    r = c.rows["CB102:new1"]
+    for column, value in {
+        "proposed_title": "Việc cơ quan đề xuất thêm",
+        "proposed_section": "Giai đoạn",
+        "proposed_start_year": 2028,
+        "proposed_end_year": 2029,
+    }.items():
+        c.sheet.cell(r, c.columns[column]).value = value
+    book.save(path)
+    result = run(
+        "decision", "--proposals", str(props), "--roster", ROSTER, "--year", "2027",
+        "--out", str(tmp_path / "decision.xlsx"), code=1,
+    )  # fmt: skip
+    cell = f"{openpyxl.utils.get_column_letter(c.columns['proposed_start_year'])}{r}"
+    text = result.output
+    assert "thời gian thực hiện 2028–2029, không gồm năm 2027" in text and cell in text
+    assert "TC_de_xuat_2027.xlsx" in text
+    # the body's file is rejected, as for any other error in it (its tasks do not reach the
+    # decision)
+    found = read_review(tmp_path / "decision.xlsx", "decision")
+    assert not [k for k in found.rows if k.startswith("CB102:")]

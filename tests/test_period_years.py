@@ -293,3 +293,40 @@ def test_the_standing_committee_sees_the_years_rating_beside_the_periods(cycle):
     sheet = openpyxl.load_workbook(next((cycle / "record").glob("ho_so_CB911*.xlsx"))).worksheets[0]
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert any("cả giai đoạn; riêng năm 2028: HTXS" in t for t in texts)
+
+
+def test_the_body_workbook_shows_the_periods_expected_figure_beside_its_completion(cycle):
+    # 2028-Q2, year 2's first half done: the year is on schedule (50 of 50) and the period at
+    # 40 % × 87.5 + 60 % × 50 = 65. Beside the year's expected 50, the period looked 15 behind;
+    # its own expected figure, 40 % × 100 + 60 % × 50 = 70, shows it is 5 behind (2027's
+    # November and December).
+    q2 = cycle / "q2_2028_body"
+    run("template", "report", "--plans", cycle / "plans2028", "--period", "2028-Q2",
+        "--out", q2, "--previous", report_2027(cycle))  # fmt: skip
+    fill(only(q2), {k: {"completion": 1.0, "actual_product": "x"} for k in year_items(2)[:6]})
+    out = cycle / "out2028_Q2"
+    run("consolidate", "--roster", cycle / "roster.xlsx", "--plans", cycle / "plans2028",
+        "--reports", q2, "--period", "2028-Q2", "--out", out,
+        "--json", out / "result.json")  # fmt: skip
+    t = task_of(json.loads((out / "result.json").read_text(encoding="utf-8")))
+    assert t["expected_to_date_exact"] == "50" and t["completion_year_exact"] == "50"
+    assert t["completion_period_exact"] == "65" and t["expected_period_exact"] == "70"
+
+    sheet = openpyxl.load_workbook(out / "UBND_tong_hop_2028_Q2.xlsx")["Tổng hợp"]
+    c = find_contract(sheet)  # through its key row
+
+    def value(column: str):
+        return sheet.cell(c.rows[f"{CADRE[0]}:B1"], c.columns[column]).value
+
+    assert F(str(value("expected_to_date"))) == F(50, 100)
+    assert F(str(value("completion_period"))) == F(65, 100)
+    assert F(str(value("expected_period"))) == F(70, 100)
+    # beside "Giai đoạn", under "Tỷ lệ hoàn thành", on the same printed page
+    assert c.columns["expected_period"] == c.columns["completion_period"] + 1
+    texts = {str(cell.value) for row in sheet.iter_rows(min_row=5, max_row=6) for cell in row}
+    assert "Giai đoạn: dự kiến đến kỳ báo cáo" in texts
+    # (a break's id is the last column of its page, 1-based)
+    breaks = [b.id for b in sheet.col_breaks.brk]
+    assert breaks and not any(
+        c.columns["completion_quarter"] <= b < c.columns["expected_period"] for b in breaks
+    )

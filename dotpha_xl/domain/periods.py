@@ -88,3 +88,18 @@ def parse_period(text: str) -> ReportPeriod:
             raise InputError(f"Kỳ báo cáo {text!r}: ngày không tồn tại.") from None
         return ReportPeriod(day.isoformat(), AD_HOC, year, None, day)
     return ReportPeriod(str(year), YEAR, year, None, date(year, 12, 31))
+
+
+def runs_in(start_year: int, end_year: int, year: int) -> bool:
+    """Whether a task of the years ``start_year``–``end_year`` runs in ``year``: the one rule by
+    which a task belongs to the year registered, proposed, decided and planned (R34)."""
+    return start_year <= year <= end_year
+
+
+def year_at_fault(section: str, start_year: int, end_year: int, year: int) -> str | None:
+    """Of a task that does not run in ``year``, the year to correct: ``"start_year"`` (an
+    annual task, or a period task starting after ``year``) or ``"end_year"`` (a period task ending
+    before it); ``None`` when the task runs in ``year``."""
+    if runs_in(start_year, end_year, year):
+        return None
+    return "start_year" if section == "A" or start_year > year else "end_year"

@@ -407,6 +407,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Năm {value} ở cột '{field}' không hợp lệ.",
         "Nhập năm đủ 4 chữ số, ví dụ 2027.",
     ),
+    "task_not_in_year": (
+        ERROR,
+        "Việc có thời gian thực hiện {value}, không gồm năm {expected} là năm đăng ký, giao việc.",
+        "Việc theo năm phải là việc của năm {expected}; việc theo giai đoạn phải có năm "
+        "{expected} trong giai đoạn. Sửa năm bắt đầu hoặc năm kết thúc.",
+    ),
     "end_before_start": (
         ERROR,
         "Năm kết thúc {value} sớm hơn năm bắt đầu {expected}.",
@@ -586,6 +592,13 @@ def problem(code: str, *, value: Any = "", node: str = "", **fields: Any) -> Pro
         value=shown,
         node=node,
     )
+
+
+def not_in_year(start_year: int, end_year: int, year: int) -> Problem:
+    """``task_not_in_year`` of a task of the years given that does not run in ``year``
+    (``domain.periods.runs_in``), to place at the year to correct."""
+    years = str(start_year) if start_year == end_year else f"{start_year}–{end_year}"
+    return problem("task_not_in_year", value=years, expected=year)
 
 
 def _label(node: str) -> str:

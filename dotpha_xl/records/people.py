@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from dotpha_xl.domain.periods import runs_in
 from dotpha_xl.kernel.problems import Problem
 from dotpha_xl.records.tasks import PlannedTask
 
@@ -87,4 +88,4 @@ class Assignments:
         return [a for a in self.rows if a.cadre_id == cadre_id]
 
     def active_in(self, year: int) -> list[Assignment]:
-        return [a for a in self.rows if a.start_year <= year <= a.end_year]
+        return [a for a in self.rows if runs_in(a.start_year, a.end_year, year)]

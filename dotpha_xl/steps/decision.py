@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dotpha_xl.kernel.problems import Problem, has_errors, problem
+from dotpha_xl.domain.periods import year_at_fault
+from dotpha_xl.kernel.problems import Problem, has_errors, not_in_year, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.steps.proposals import SECTION_WORDS
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
@@ -88,11 +89,13 @@ class NewTask:
 
 
 def read_new_task(
-    found: Reviewed, row: ReviewedRow, prefix: str, settings: Settings, who: str
+    found: Reviewed, row: ReviewedRow, prefix: str, settings: Settings, who: str, year: int
 ) -> tuple[NewTask | None, list[Problem]]:
     """The new task a row gives, read from its columns ``{prefix}_title``, ``_targets``,
     ``_section``, ``_start_year``, ``_end_year``: ``None`` when they are all blank; every missing
-    or wrong part is a problem at its cell (``who`` names the cadre)."""
+    or wrong part is a problem at its cell (``who`` names the cadre), a task that does not run
+    in ``year`` (the proposals' and the decision's year; ``domain.periods.runs_in``, as in the
+    registrations) included."""
     names = {p: f"{prefix}_{p}" for p in ("title", "targets", "section", "start_year", "end_year")}
     if row.is_blank(list(names.values())):
         return None, []
@@ -139,6 +142,8 @@ def read_new_task(
                     **at("end_year")
                 )
             )
+        elif (fault := year_at_fault(section, start, end, year)) is not None:
+            out.append(not_in_year(start, end, year).at(**at(fault)))
     if out or start is None or end is None:
         return None, out
     return NewTask(section, title, v.get(names["targets"], ""), start, end), []
@@ -196,7 +201,7 @@ def write_decision(
         found = read_review(path, "proposals", expected={"year": str(year)})
         entries: list[tuple[str, dict[str, Any]]] = []
         if found.ok:
-            entries = _proposed_rows(found, settings, roster, origins)
+            entries = _proposed_rows(found, settings, roster, origins, year)
         run.problems += found.problems
         if has_errors(found.problems):
             run.rejected.append(found.file)
@@ -357,7 +362,7 @@ def write_decision(
 
 
 def _proposed_rows(
-    found: Reviewed, settings: Settings, roster: Any, origins: dict[str, str]
+    found: Reviewed, settings: Settings, roster: Any, origins: dict[str, str], year: int
 ) -> list[tuple[str, dict[str, Any]]]:
     """A body's proposals as decision rows: the registered tasks as proposed, and each task the
     body added (a filled new-task row) keyed with the cadre's first free number of its section
@@ -371,7 +376,7 @@ def _proposed_rows(
         cadre_id = row.cadre_id
         cadre = roster.cadres.get(cadre_id)
         who = f"{cadre.full_name} ({cadre_id})" if cadre else cadre_id
-        task, problems = read_new_task(found, row, "proposed", settings, who)
+        task, problems = read_new_task(found, row, "proposed", settings, who, year)
         found.problems += problems
         if task is None:
             continue
@@ -459,7 +464,7 @@ def assignments_from_decision(
         if row.new:
             if v.get("decision") == DECLINE:
                 continue
-            task, problems = read_new_task(found, row, "decided", settings, cadre_id)
+            task, problems = read_new_task(found, row, "decided", settings, cadre_id, year)
             run.problems += problems
             if task is not None:
                 given.append(

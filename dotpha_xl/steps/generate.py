@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dotpha_xl.domain.calendar import last_day_allowed, report_deadline
-from dotpha_xl.domain.periods import ReportPeriod, parse_period
+from dotpha_xl.domain.periods import ReportPeriod, parse_period, runs_in
 from dotpha_xl.domain.tree import Node, continued_period
 from dotpha_xl.kernel.problems import Problem, problem
 from dotpha_xl.kernel.settings import Settings
@@ -73,7 +73,7 @@ def generate_plans(
     targets: list[Path] = []
     for cadre in roster.cadres.values():
         tasks = [a.task for a in assignments.for_cadre(cadre.cadre_id)]
-        tasks = [t for t in tasks if t.start_year <= year <= t.end_year]
+        tasks = [t for t in tasks if runs_in(t.start_year, t.end_year, year)]
         if not tasks:
             result.skipped.append(cadre.cadre_id)
             continue
@@ -258,7 +258,9 @@ def generate_reports(
             continue
         if plan.year != period.year or newest.get(plan.cadre_id) is not plan:
             continue
-        tasks = {k: t for k, t in plan.tasks.items() if t.start_year <= period.year <= t.end_year}
+        tasks = {
+            k: t for k, t in plan.tasks.items() if runs_in(t.start_year, t.end_year, period.year)
+        }
         if not tasks:
             result.skipped.append(plan.cadre_id)
             continue

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from dotpha_xl.domain.calendar import last_day_allowed
-from dotpha_xl.kernel.problems import Problem, has_errors, problem
+from dotpha_xl.domain.periods import year_at_fault
+from dotpha_xl.kernel.problems import Problem, has_errors, not_in_year, problem
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.steps.generate import person_of
 from dotpha_xl.store.atomic import check_output_outside_inputs, write_bytes_atomic
@@ -227,10 +228,8 @@ def _task(
                     **at("end_year")
                 )
             )
-        elif not start <= year <= end:
-            problems.append(
-                problem("bad_year", value=start, field="start_year").at(**at("start_year"))
-            )
+        elif (fault := year_at_fault("B", start, end, year)) is not None:
+            problems.append(not_in_year(start, end, year).at(**at(fault)))
     choice = CHOICE_CODES.get(v.get("choice", ""), "") if running else ""
     adjustment = v.get("adjustment", "") if running else ""
     if choice == "adjust" and not adjustment:

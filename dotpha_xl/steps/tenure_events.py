@@ -13,6 +13,7 @@ from typing import Any
 
 from dotpha_xl.domain.calendar import plan_deadline_for_new
 from dotpha_xl.domain.decisions import is_rated
+from dotpha_xl.domain.periods import runs_in
 from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.keys import ITEM, QUARTER
 from dotpha_xl.kernel.settings import Settings
@@ -94,7 +95,7 @@ def handover(
     report = _report_at(reports_dir, cadre_id, on, settings)
     plan = _plan_of(plans_dir, cadre_id, on.year, settings)
     tasks = plan.tasks if plan is not None else report.tasks
-    tasks = {k: t for k, t in tasks.items() if t.start_year <= on.year <= t.end_year}
+    tasks = {k: t for k, t in tasks.items() if runs_in(t.start_year, t.end_year, on.year)}
     figures = handovers_of(report, settings, on)
     successor = successors(roster.cadres).get(cadre_id)
     run = HandoverRun(

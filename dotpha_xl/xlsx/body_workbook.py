@@ -56,8 +56,8 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("stt", "STT", 5),
     Column("cadre_id", "Mã cán bộ", 8),
     Column("full_name", "Họ và tên", 16),
-    Column("position", "Chức vụ", 14),
-    Column("unit", "Cơ quan, đơn vị", 14),
+    Column("position", "Chức vụ", 12),
+    Column("unit", "Cơ quan, đơn vị", 12),
     Column("task_key", "Mã việc", 6),
     Column("title", "Tên việc đột phá, đổi mới", 25),
     Column("expected_to_date", "Dự kiến đến kỳ báo cáo", 10),
@@ -65,6 +65,10 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("completion_year", "Năm", 9),
     Column("completion_year_raw", "Năm (chưa trừ bất khả kháng)", 10),
     Column("completion_period", "Giai đoạn", 9),
+    # a period task: the whole period's figure expected by the report's end, the earlier years
+    # all due (``expected_period``), to read "Giai đoạn" against; ``expected_to_date`` is the
+    # year's (blank for an annual task)
+    Column("expected_period", "Giai đoạn: dự kiến đến kỳ báo cáo", 9),
     Column("behind_schedule", "Chậm so với dự kiến", 9),
     Column("rating", "Xếp loại (tính toán)", 9),
     Column("rating_raw", "Xếp loại chưa trừ BKK", 9),
@@ -97,6 +101,7 @@ PERCENT_KEYS = (
     "completion_year",
     "completion_year_raw",
     "completion_period",
+    "expected_period",
     "behind_schedule",
 )
 RATING_KEYS = ("rating", "rating_raw", "rating_year", "self_rating_year", "rating_period",
@@ -372,7 +377,7 @@ def _summary_sheet(
     columns = SUMMARY_COLUMNS + (PROPOSAL_COLUMNS if rated else ())
     set_columns(sheet, fmt, columns)
     groups = (
-        ("completion_quarter", "completion_period", "Tỷ lệ hoàn thành"),
+        ("completion_quarter", "expected_period", "Tỷ lệ hoàn thành"),
         ("rating", "self_rating", "Xếp loại"),
         ("rating_year", "self_rating_period", "Xếp loại theo năm và giai đoạn"),
         *((PROPOSAL_GROUP,) if rated else ()),
@@ -548,6 +553,7 @@ def _summary_row(
         "completion_year": res.completion_year,
         "completion_year_raw": res.completion_year_raw,
         "completion_period": res.completion_period,
+        "expected_period": res.expected_period,
         "behind_schedule": res.behind_schedule,
     }
     sheet.write_string(r, 0, key, fmt["key"])

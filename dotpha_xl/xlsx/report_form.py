@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from dotpha_xl.domain.decisions import RATES_PERIOD, may_rate_early, rated_scopes
-from dotpha_xl.domain.periods import ReportPeriod
+from dotpha_xl.domain.periods import ReportPeriod, runs_in
 from dotpha_xl.domain.ratings import LEVELS
 from dotpha_xl.domain.tree import Node
 from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR
@@ -115,7 +115,7 @@ def self_rating_rows(task: PlannedTask, root: Node, period: ReportPeriod) -> lis
     if task.section != "B":
         return [str(root.key)]
     keys = []
-    if task.start_year <= period.year <= task.end_year:
+    if runs_in(task.start_year, task.end_year, period.year):
         year_key = root.key.child(period.year - task.start_year + 1)
         if any(c.key == year_key for c in root.children):
             keys.append(str(year_key))
