@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dotpha_xl.domain.periods import AD_HOC, QUARTER, ReportPeriod, month_end
+from dotpha_xl.domain.periods import AD_HOC, QUARTER, ReportPeriod, month_end, rates_whole_period
 from dotpha_xl.kernel.errors import InputError
 from dotpha_xl.kernel.settings import ON_OR_BEFORE, STRICTLY_BEFORE, Settings
 
@@ -88,7 +88,7 @@ def task_report_deadline(
     """The deadline of a task's part of the report covering ``period``: the whole-period report
     (a period task in the annual report of its final year, Art. 5.1 d) is due on
     ``period_report_day`` of December; every other part on the report's own deadline."""
-    if period.kind == "year" and section == "B" and period.year == end_year:
+    if rates_whole_period(period, section, end_year):
         return period_report_deadline(settings, end_year)
     return report_deadline(settings, period)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from dotpha_xl.domain.periods import ReportPeriod
+from dotpha_xl.domain.periods import ReportPeriod, rates_whole_period
 from dotpha_xl.domain.ratings import (
     DEFAULT_THRESHOLDS,
     HTT,
@@ -106,7 +106,7 @@ def rated_scopes(section: str, period: ReportPeriod, end_year: int) -> tuple[str
     reports rate nothing here (a task completed early: :func:`rated_early`)."""
     if period.kind != "year":
         return ()
-    if section == "B" and period.year == end_year:
+    if rates_whole_period(period, section, end_year):
         return (RATES_YEAR, RATES_PERIOD)
     return (RATES_YEAR,)
 

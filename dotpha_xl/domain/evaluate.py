@@ -21,7 +21,7 @@ from dotpha_xl.domain.decisions import (
     rating_that_counts,
     self_rating_check,
 )
-from dotpha_xl.domain.periods import ReportPeriod
+from dotpha_xl.domain.periods import ReportPeriod, rates_whole_period
 from dotpha_xl.domain.ratings import DEFAULT_THRESHOLDS, RatingThresholds, rate
 from dotpha_xl.domain.rollup import Figures, completion_of, expected_completions, roll_up
 from dotpha_xl.domain.tree import Node
@@ -169,7 +169,7 @@ def evaluate_task(
     completion_year_raw = pick(raw, year)
     completion_period = pick(adjusted, task) if is_period_task else None
     completion_period_raw = pick(raw, task) if is_period_task else None
-    whole_period = is_period_task and period.kind == "year" and period.year == end_year
+    whole_period = rates_whole_period(period, root.key.section, end_year)
 
     rating = rating_raw = None
     rating_year = rating_year_raw = rating_period = rating_period_raw = None

@@ -96,6 +96,13 @@ def runs_in(start_year: int, end_year: int, year: int) -> bool:
     return start_year <= year <= end_year
 
 
+def rates_whole_period(period: ReportPeriod, section: str, end_year: int) -> bool:
+    """Whether ``period``'s report is a period task's whole-period report: the annual report of
+    its final year (Art. 5.1 d; form 03, column 7 "theo năm và giai đoạn"; R30).  The one rule
+    for the rating, the deadline and the form's title."""
+    return period.kind == "year" and section == "B" and period.year == end_year
+
+
 def year_at_fault(section: str, start_year: int, end_year: int, year: int) -> str | None:
     """Of a task that does not run in ``year``, the year to correct: ``"start_year"`` (an
     annual task, or a period task starting after ``year``) or ``"end_year"`` (a period task ending

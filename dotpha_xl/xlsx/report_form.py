@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from dotpha_xl.domain.decisions import RATES_PERIOD, may_rate_early, rated_scopes
-from dotpha_xl.domain.periods import ReportPeriod, runs_in
+from dotpha_xl.domain.periods import ReportPeriod, rates_whole_period, runs_in
 from dotpha_xl.domain.ratings import LEVELS
 from dotpha_xl.domain.tree import Node
 from dotpha_xl.kernel.keys import ITEM, MONTH, QUARTER, TASK, YEAR
@@ -140,7 +140,7 @@ def report_title(period: ReportPeriod, tasks: Sequence[PlannedTask]) -> str:
         "ad_hoc": f"ĐỘT XUẤT ĐẾN NGÀY {period.end:%d/%m/%Y}",
     }
     title = f"BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ, ĐỔI MỚI {labels[period.kind]}"
-    if period.kind == "year" and any(t.section == "B" and t.end_year == period.year for t in tasks):
+    if any(rates_whole_period(period, t.section, t.end_year) for t in tasks):
         title += " VÀ CẢ GIAI ĐOẠN"
     return title
 
