@@ -54,6 +54,12 @@ def _small_meta(meta: dict[str, str]) -> dict[str, str]:
 def plan_verdict(path: Path, settings: Settings) -> FileOutcome:
     """``read_plan`` without its pandera step (left to the batch); the tree checks' problems are
     kept apart so that the batch can dedupe them after pandera's, exactly as ``read_plan``."""
+    return plan_verdict_and_tasks(path, settings)[0]
+
+
+def plan_verdict_and_tasks(path: Path, settings: Settings) -> tuple[FileOutcome, dict[str, Any]]:
+    """:func:`plan_verdict`, and the plan's checked tasks (``PlannedTask`` by task key, as
+    ``read_plan`` gives them; to use only once the batch's pandera check leaves it valid)."""
     from dotpha_xl.xlsx.contract import check_meta, check_prefilled, read_form
     from dotpha_xl.xlsx.plans import LOCKED_COLUMNS, _check_trees, plan_frame
 
@@ -63,14 +69,14 @@ def plan_verdict(path: Path, settings: Settings) -> FileOutcome:
         sheet.size,
     )  # fmt: skip
     if has_errors(verdict.problems) or sheet.prefilled is None:
-        return verdict
+        return verdict, {}
     verdict.problems += check_meta(sheet, {})
     verdict.problems += check_prefilled(sheet, LOCKED_COLUMNS, sheet.prefilled["rows"])
     frame, cell_problems = plan_frame(sheet)
     verdict.problems += cell_problems
-    _, tree_problems = _check_trees(sheet, frame, settings)
+    tasks, tree_problems = _check_trees(sheet, frame, settings)
     verdict.pending = Pending(frame=frame[PLAN_COLUMNS], tree_problems=tree_problems)
-    return verdict
+    return verdict, tasks
 
 
 PLAN_COLUMNS = [
@@ -212,6 +218,14 @@ def read_batch(
         if progress is not None:
             progress(len(out), len(paths))
     return out
+
+
+def validate_plans(block: list[FileOutcome]) -> None:
+    """The batch's one pandera check of plan verdicts read by :func:`plan_verdict_and_tasks`
+    (their problems then are those ``read_plan`` gives)."""
+    from dotpha_xl.xlsx.schemas import PlanRowsSchema
+
+    _validate_block(block, PlanRowsSchema)
 
 
 def _validate_block(block: list[FileOutcome], schema: Any) -> None:

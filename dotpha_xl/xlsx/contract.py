@@ -21,6 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -60,6 +61,7 @@ FORM_LABELS = {
 Source = str | Path | bytes | BinaryIO
 
 
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """0-based column index to Excel letters (0 -> A, 27 -> AB)."""
     letters = ""

@@ -437,6 +437,42 @@ def formula_cells(data: bytes, sheet: str) -> dict[tuple[int, int], bool]:
             return {}
         with archive.open(part) as handle:
             xml = handle.read()
+    fast = _formula_cells_fast(xml)
+    return fast if fast is not None else _formula_cells_any(xml)
+
+
+#: A formula cell as spreadsheet programs write it: ``r`` first, then the ``<f>`` (closed or
+#: empty) as the cell's first child, and maybe its ``<v>`` right after.
+_FAST_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: [\w:]+="[^"]*")*\s*>'
+    rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>\s*[^<\s])?"
+)
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _formula_cells_fast(xml: bytes) -> dict[tuple[int, int], bool] | None:
+    """:func:`formula_cells` in one scan, when every formula of the sheet sits in a cell of the
+    usual shape (``_FAST_CELL``); ``None`` when one does not (then the general scan runs)."""
+    out: dict[tuple[int, int], bool] = {}
+    matches = _FAST_CELL.finditer(xml)
+    for found in matches:
+        letters, digits, value = found.groups()
+        col = _COLUMNS.get(letters)
+        if col is None:
+            col = 0
+            for letter in letters:
+                col = col * 26 + letter - 64
+            _COLUMNS[letters] = col = col - 1
+        if value is None:  # a value further in the cell (not the usual order)?
+            end = xml.find(b"</c>", found.end())
+            value = end >= 0 and _VALUE.search(xml, found.end(), end)
+        out[(int(digits) - 1, col)] = bool(value)
+    if len(out) != sum(1 for _ in _FORMULA.finditer(xml)):
+        return None  # a formula elsewhere, or a cell with two: the general scan
+    return out
+
+
+def _formula_cells_any(xml: bytes) -> dict[tuple[int, int], bool]:
     out: dict[tuple[int, int], bool] = {}
     done = -1  # the end of the last cell looked at: a cell's second <f> is not looked at again
     for found in _FORMULA.finditer(xml):
