@@ -445,18 +445,28 @@ def formula_cells(data: bytes, sheet: str) -> dict[tuple[int, int], bool]:
 #: empty) as the cell's first child, and maybe its ``<v>`` right after.
 _FAST_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: [\w:]+="[^"]*")*\s*>'
-    rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>\s*[^<\s])?"
+    rb"(<f)(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>\s*[^<\s])?"
 )
+#: A formula element without a namespace prefix: a literal start, found fast.
+_PLAIN_FORMULA = re.compile(rb"<f[\s>/]")
+#: The same with a prefix (``<x:f>``): such a sheet gets the general scan.
+_PREFIXED_FORMULA = re.compile(rb":f[\s>/]")
 _COLUMNS: dict[bytes, int] = {}
 
 
 def _formula_cells_fast(xml: bytes) -> dict[tuple[int, int], bool] | None:
-    """:func:`formula_cells` in one scan, when every formula of the sheet sits in a cell of the
-    usual shape (``_FAST_CELL``); ``None`` when one does not (then the general scan runs)."""
+    """:func:`formula_cells` found from each ``<f`` (a fast literal search) back to its cell,
+    when every formula of the sheet sits in a cell of the usual shape (``_FAST_CELL``) with no
+    namespace prefix; ``None`` when one does not (then the general scan runs)."""
+    if _PREFIXED_FORMULA.search(xml):
+        return None
     out: dict[tuple[int, int], bool] = {}
-    matches = _FAST_CELL.finditer(xml)
-    for found in matches:
-        letters, digits, value = found.groups()
+    for formula in _PLAIN_FORMULA.finditer(xml):
+        at = formula.start()
+        found = _FAST_CELL.match(xml, xml.rfind(b"<c ", 0, at))
+        if found is None or found.start(3) != at:
+            return None  # not the first child of a cell of the usual shape
+        letters, digits, _, value = found.groups()
         col = _COLUMNS.get(letters)
         if col is None:
             col = 0
@@ -466,9 +476,10 @@ def _formula_cells_fast(xml: bytes) -> dict[tuple[int, int], bool] | None:
         if value is None:  # a value further in the cell (not the usual order)?
             end = xml.find(b"</c>", found.end())
             value = end >= 0 and _VALUE.search(xml, found.end(), end)
-        out[(int(digits) - 1, col)] = bool(value)
-    if len(out) != sum(1 for _ in _FORMULA.finditer(xml)):
-        return None  # a formula elsewhere, or a cell with two: the general scan
+        key = (int(digits) - 1, col)
+        if key in out:
+            return None  # two formulas in one cell, or a cell written twice
+        out[key] = bool(value)
     return out
 
 
