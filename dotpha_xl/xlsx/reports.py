@@ -246,6 +246,7 @@ def read_report(
     return report
 
 
+@lru_cache(maxsize=8192)  # row keys repeat from report to report
 def _month_of(key: str) -> NodeKey | None:
     """The month a keyed row is, or is an item of; None for any other row."""
     try:
