@@ -36,6 +36,7 @@ import itertools
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -132,6 +133,15 @@ def _tree_memory(pid: int) -> tuple[int, int, int]:
     return rss, pss, largest
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children waited for so far: a
+    process's descendants count once they and their parent have ended (a run's workers when
+    the run has ended). Less sensitive than wall time to others' load on a shared machine."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def time_consolidate(data: Dataset, jobs: int) -> dict:
     out = Path(tempfile.mkdtemp(prefix="dotpha_bench_"))
     cmd = [
@@ -143,6 +153,7 @@ def time_consolidate(data: Dataset, jobs: int) -> dict:
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     peak = peak_pss = peak_one = 0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -158,6 +169,8 @@ def time_consolidate(data: Dataset, jobs: int) -> dict:
     sampler.start()
     _, err = proc.communicate()
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     done.set()
     sampler.join()
     if proc.returncode not in (0, 1):
@@ -166,6 +179,7 @@ def time_consolidate(data: Dataset, jobs: int) -> dict:
     shutil.rmtree(out)
     return {
         "seconds": elapsed,
+        "cpu": cpu,
         "peak_tree_mb": peak / 2**20,
         "peak_pss_mb": peak_pss / 2**20,
         "largest_mb": peak_one / 2**20,
@@ -302,6 +316,7 @@ def consolidation_files(data: Dataset) -> list[Path]:
 
 def time_lower_bound(data: Dataset, jobs: int, files: list[Path] | None = None) -> dict:
     files = consolidation_files(data) if files is None else files
+    cpu = _cpu()
     start = time.perf_counter()
     if jobs <= 1:
         cells = _read_all(files)
@@ -309,9 +324,10 @@ def time_lower_bound(data: Dataset, jobs: int, files: list[Path] | None = None) 
         chunks = [files[k :: jobs * 4] for k in range(jobs * 4)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             cells = sum(pool.map(_read_all, chunks))
+    cpu = _cpu() - cpu  # the pool has been shut down: its workers are counted
     reports = sum(1 for f in files if f.parent == data.reports)
     elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "cells": cells, "files": len(files), "reports": reports}
+    return {"seconds": elapsed, "cpu": cpu, "cells": cells, "files": len(files), "reports": reports}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +369,8 @@ HEADER = (
 )
 MARGINAL_HEADER = (
     "| from N to N | consolidate ms/file | lower bound ms/file | marginal ×lower bound "
-    "| consolidate files/s | lower bound files/s |\n|---|---|---|---|---|---|\n"
+    "| consolidate CPU ms/file | lower bound CPU ms/file | marginal CPU ×lower bound |\n"
+    "|---|---|---|---|---|---|---|\n"
 )
 #: What follows this line in the results file is kept when the table is written again.
 TAIL_MARKER = "<!-- end of the bench/run.py output: what follows is kept -->"
@@ -378,15 +395,24 @@ def marginal(small: dict, large: dict) -> dict:
     """The cost of one more file between two sizes, for consolidate and for the bound (the
     medians of their runs): fixed costs cancel out."""
     files = large["lower"]["files"] - small["lower"]["files"]
-    cons = (large["consolidate"]["seconds"] - small["consolidate"]["seconds"]) / files
-    low = (large["lower"]["seconds"] - small["lower"]["seconds"]) / files
-    return {"consolidate": cons, "lower": low, "ratio": cons / low if low > 0 else float("inf")}
+
+    def per_file(what: str, key: str) -> float:
+        return (large[what][key] - small[what][key]) / files
+
+    cons, low = per_file("consolidate", "seconds"), per_file("lower", "seconds")
+    cons_cpu, low_cpu = per_file("consolidate", "cpu"), per_file("lower", "cpu")
+    return {
+        "consolidate": cons, "lower": low, "ratio": cons / low if low > 0 else float("inf"),
+        "consolidate_cpu": cons_cpu, "lower_cpu": low_cpu,
+        "cpu_ratio": cons_cpu / low_cpu if low_cpu > 0 else float("inf"),
+    }  # fmt: skip
 
 
 def marginal_row(n1: int, n2: int, m: dict) -> str:
     return (
         f"| {n1:,} → {n2:,} | {m['consolidate'] * 1e3:.3f} | {m['lower'] * 1e3:.3f} "
-        f"| {m['ratio']:.2f}× | {1 / m['consolidate']:.0f} | {1 / m['lower']:.0f} |\n"
+        f"| {m['ratio']:.2f}× | {m['consolidate_cpu'] * 1e3:.3f} | {m['lower_cpu'] * 1e3:.3f} "
+        f"| {m['cpu_ratio']:.2f}× |\n"
     )
 
 
@@ -418,10 +444,15 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(args.repeat):
             lows.append(time_lower_bound(data, args.jobs, files))
             runs.append(time_consolidate(data, args.jobs))
-        r["lower"] = {**lows[0], "seconds": statistics.median(x["seconds"] for x in lows)}
+        r["lower"] = {
+            **lows[0],
+            "seconds": statistics.median(x["seconds"] for x in lows),
+            "cpu": statistics.median(x["cpu"] for x in lows),
+        }
         r["consolidate"] = {
             **runs[0],
             "seconds": statistics.median(x["seconds"] for x in runs),
+            "cpu": statistics.median(x["cpu"] for x in runs),
             "all_seconds": [x["seconds"] for x in runs],
             "all_lower": [x["seconds"] for x in lows],
             **{k: max(x[k] for x in runs) for k in ("peak_tree_mb", "peak_pss_mb", "largest_mb")},
@@ -446,6 +477,8 @@ def main(argv: list[str] | None = None) -> None:
         f"largest resident set of one process {r['consolidate']['largest_mb']:.0f} MB; "
         f"consolidate runs {', '.join(f'{x:.2f}' for x in r['consolidate']['all_seconds'])} s, "
         f"lower bound runs {', '.join(f'{x:.2f}' for x in r['consolidate']['all_lower'])} s; "
+        f"CPU (median) consolidate {r['consolidate']['cpu']:.2f} s, "
+        f"lower bound {r['lower']['cpu']:.2f} s; "
         f"{r['templates'][0]:,} plan templates in {r['templates'][1]:.1f} s, "
         f"{r['report_templates'][0]:,} report templates in {r['report_templates'][1]:.1f} s\n"
         for n, r in results.items()
@@ -478,7 +511,9 @@ def main(argv: list[str] | None = None) -> None:
         f"consolidate opens, nothing else, over {args.jobs} processes.\n"
         "- *×baseline*: baseline time / consolidate time; *×lower bound*: consolidate time / "
         "lower bound time, end to end (start-up included); *marginal ×lower bound*: the "
-        "marginal cost per file of consolidate / that of the bound.\n\n" + details
+        "marginal cost per file of consolidate / that of the bound, in wall time and in CPU "
+        "time (user + system of every process of the run, workers included: less moved by "
+        "the others' load on a shared machine than the wall time).\n\n" + details
     )
     tail = ""
     if args.out.exists():

@@ -184,13 +184,14 @@ def _reports_made(
 ) -> Iterator[tuple[FileOutcome, str, bytes | None]]:
     """Each plan's verdict, in order, with what became of it (``invalid``, ``other_year``,
     ``skipped``: no task that period, or ``made``) and its report's bytes; over ``jobs``
-    processes when there are enough plans."""
+    processes when there are enough plans and no earlier reports to pre-fill from (the whole
+    ``previous`` would be sent with every chunk: those are made in this process)."""
     size = max(1, min(REPORT_CHUNK, -(-len(paths) // (4 * max(1, jobs)))))
     work = [
         (paths[i : i + size], settings, period_code, guide, previous)
         for i in range(0, len(paths), size)
     ]
-    if jobs <= 1 or len(paths) < 8 * jobs:
+    if jobs <= 1 or len(paths) < 8 * jobs or previous:
         for chunk in map(_reports_of_chunk, work):
             yield from chunk
         return
