@@ -124,6 +124,7 @@ def template_report(
     result = generate_reports(
         plans_dir, period, out_dir, obj.settings, previous_dir=previous_dir,
         ledger=obj.ledger("template report"), progress=obj.progress("Tạo báo cáo"),
+        jobs=os.cpu_count() or 1,
     )  # fmt: skip
     render_problems(result.problems)
     for path in result.files:

@@ -205,10 +205,16 @@ def half_up_units(value: Fraction, places: int) -> int:
     """``value`` × 10**places rounded half away from zero, as an integer."""
     if places < 0:
         raise ValueError("places must be >= 0")
-    exact = Fraction(value)
-    numerator = abs(exact.numerator) * 10**places
-    units = (2 * numerator + exact.denominator) // (2 * exact.denominator)  # floor(x + 1/2)
-    return -units if exact < 0 else units
+    if type(value) in _RATIONAL:  # its exact numerator and denominator as they are
+        top, bottom = value.numerator, value.denominator
+    else:
+        exact = Fraction(value)
+        top, bottom = exact.numerator, exact.denominator
+    units = (2 * abs(top) * 10**places + bottom) // (2 * bottom)  # floor(x + 1/2)
+    return -units if top < 0 else units
+
+
+_RATIONAL = (Fraction, int)
 
 
 def round_half_up(value: Fraction, places: int = 2) -> float:

@@ -100,7 +100,7 @@ def generate_plans(
                 if progress is not None:
                     progress(len(result.files), len(targets))
 
-        for target, data in zip(targets, _written(work, jobs), strict=True):
+        for target, data in zip(targets, _made(_write_one, work, jobs), strict=True):
             pending.append(writers.submit(write_bytes_atomic, target, data))
             settle(keep=4 * WRITERS)
         settle(keep=0)
@@ -208,15 +208,16 @@ def _round_trip(weight: Fraction | None) -> Fraction | None:
     return None if weight is None else parse_percent(float(weight / 100))
 
 
-def _written(work: list, jobs: int) -> Iterator[bytes]:
-    """The workbooks' bytes in order, made over ``jobs`` processes when there are enough."""
+def _made(make: Callable[[Any], bytes], work: list, jobs: int) -> Iterator[bytes]:
+    """The workbooks' bytes (``make`` of each job), in order, made over ``jobs`` processes when
+    there are enough."""
     if jobs <= 1 or len(work) < 8 * jobs:
-        yield from map(_write_one, work)
+        yield from map(make, work)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_write_one, work, chunksize=8)
+        yield from pool.map(make, work, chunksize=8)
 
 
 def generate_reports(
@@ -228,11 +229,14 @@ def generate_reports(
     previous_dir: Path | None = None,
     ledger: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> Generated:
     """One form 03 workbook per cadre with a valid plan for the period's year.
 
-    Every plan read is recorded in ``ledger`` (a :class:`dotpha_xl.store.ledger.Ledger`) if
-    given."""
+    The plans are read, and the workbooks made, over ``jobs`` processes (what each report is
+    pre-filled with is decided here, in order, from every plan and earlier report); the files
+    are written by a few threads.  Every plan read is recorded in ``ledger`` (a
+    :class:`dotpha_xl.store.ledger.Ledger`) if given."""
     period = parse_period(period_code)
     check_output_outside_inputs(out_dir, [plans_dir, previous_dir])
     result = Generated()
@@ -245,13 +249,13 @@ def generate_reports(
         "ht": _plain(settings.thresholds.ht),
     }
     plan_paths = expand_inputs([plans_dir])
-    plans = [read_plan(path, settings) for path in plan_paths]
+    plans = _plans_read(plan_paths, settings, jobs)
     if ledger is not None:
         ledger.record_files("plan", zip(plan_paths, plans, strict=True), period_key="year")
     newest = _newest_plans(plan_paths, plans, period.year, result.problems)
-    for done, plan in enumerate(plans, 1):
-        if progress is not None:
-            progress(done, len(plans))
+    work: list[tuple] = []
+    targets: list[Path] = []
+    for plan in plans:
         if not plan.ok:
             result.problems += [p for p in plan.problems if p.severity == "error"][:1] or []
             result.problems.append(problem("plan_invalid", value=plan.file).at(file=plan.file))
@@ -270,18 +274,54 @@ def generate_reports(
             others=_predecessors_reports(plan, previous),
         )  # fmt: skip
         result.problems += problems
-        data = write_report(
-            person,
-            period,
-            list(tasks.values()),
-            {k: t.root for k, t in tasks.items()},
-            plan_digest=plan.digest,
-            previous=inputs,
-            guide_values=guide,
+        work.append((person, period.code, list(tasks.values()), plan.digest, inputs, guide))
+        targets.append(
+            out_dir / output_name(person.cadre_id, person.full_name, "bao_cao", period.code)
         )
-        target = out_dir / output_name(person.cadre_id, person.full_name, "bao_cao", period.code)
-        result.files.append(write_bytes_atomic(target, data))
+    with ThreadPoolExecutor(max_workers=WRITERS) as writers:
+        pending: deque[Future[Path]] = deque()
+
+        def settle(keep: int) -> None:
+            while len(pending) > keep or (pending and pending[0].done()):
+                result.files.append(pending.popleft().result())
+                if progress is not None:
+                    progress(len(result.files), len(targets))
+
+        for target, data in zip(targets, _made(_report_bytes, work, jobs), strict=True):
+            pending.append(writers.submit(write_bytes_atomic, target, data))
+            settle(keep=4 * WRITERS)
+        settle(keep=0)
     return result
+
+
+def _plans_read(paths: list[Path], settings: Settings, jobs: int) -> list[PlanFile]:
+    """Every plan read and checked (``read_plan``), in order, over ``jobs`` processes when there
+    are enough; what the reports need of each travels back (not its frame of rows)."""
+    if jobs <= 1 or len(paths) < 8 * jobs:
+        return [read_plan(path, settings) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_plan_for_report, paths, [settings] * len(paths), chunksize=8))
+
+
+def _plan_for_report(path: Path, settings: Settings) -> PlanFile:
+    plan = read_plan(path, settings)
+    plan.frame = None  # the reports need the tasks and trees, not the rows' frame
+    return plan
+
+
+def _report_bytes(job: tuple) -> bytes:
+    person, period_code, tasks, digest, inputs, guide = job
+    return write_report(
+        person,
+        parse_period(period_code),
+        tasks,
+        {t.key: t.root for t in tasks},
+        plan_digest=digest,
+        previous=inputs,
+        guide_values=guide,
+    )
 
 
 def _newest_plans(

@@ -21,6 +21,8 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -60,6 +62,7 @@ FORM_LABELS = {
 Source = str | Path | bytes | BinaryIO
 
 
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """0-based column index to Excel letters (0 -> A, 27 -> AB)."""
     letters = ""
@@ -294,12 +297,18 @@ def read_form(
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         return fail(problem("file_corrupt", value=type(exc).__name__))
     width = max(columns.values(), default=0) + 1
+    names = list(columns)
+    # the named columns of a full row in one call (a row as wide as the key row, the usual case)
+    pick = itemgetter(*columns.values()) if len(columns) > 1 else None
     for i in range(key_row + 1, len(grid)):
         raw = grid[i]
         key = as_text(raw[KEY_COLUMN]) if raw else ""
-        values = {c: (raw[j] if j < len(raw) else None) for c, j in columns.items()}
         if not key and all(_blank(v) for v in raw[1:width]):
             continue  # blank rows are tolerated
+        if pick is not None and len(raw) >= width:
+            values = dict(zip(names, pick(raw), strict=True))
+        else:
+            values = {c: (raw[j] if j < len(raw) else None) for c, j in columns.items()}
         result.rows.append(KeyedRow(i, key, values))
     return result
 

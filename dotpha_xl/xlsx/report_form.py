@@ -39,7 +39,7 @@ from dotpha_xl.xlsx.form_layout import (
     write_signature,
 )
 from dotpha_xl.xlsx.plan_form import SECTION_TITLES, row_label
-from dotpha_xl.xlsx.styles import Formats, new_workbook, print_setup
+from dotpha_xl.xlsx.styles import Formats, as_packed_on_disk, new_workbook, print_setup
 
 REPORT_COLUMNS: tuple[Column, ...] = (
     Column("stt", "STT", 5),
@@ -180,7 +180,9 @@ def write_report(
     tasks = sorted(tasks, key=lambda t: (t.section, t.number))
     previous = previous or ReportInputs()
     buffer = io.BytesIO()
-    book = new_workbook(buffer)
+    # assembled in memory (no temporary files), then dated as xlsxwriter dates parts packed
+    # from files, as this form always was: the same bytes
+    book = new_workbook(buffer, in_memory=True)
     fmt = Formats(book)
     sheet = book.add_worksheet(FORMS["report"][0])
     guide = book.add_worksheet("Hướng dẫn")
@@ -239,7 +241,7 @@ def write_report(
     write_meta(book, meta, prefilled)
     sheet.activate()
     book.close()
-    return buffer.getvalue()
+    return as_packed_on_disk(buffer.getvalue())
 
 
 def _write_task(

@@ -296,6 +296,7 @@ def _row_record(sheet: Any, key: str, done: Fraction | None, row: Any) -> dict[s
     }
 
 
+@lru_cache(maxsize=8192)  # row keys repeat from report to report
 def _month_of(key: str) -> NodeKey | None:
     """The month a keyed row is, or is an item of; None for any other row."""
     try:

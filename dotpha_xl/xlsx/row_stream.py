@@ -55,21 +55,32 @@ class RowStream:
         self.row = first_row
         self._first = first_row
         self._columns = [(xl_col_to_name(c), _style(fmt)) for c, fmt in enumerate(formats)]
+        #: Each column's cell opening (``<c r="B``, the row number follows) and style attribute.
+        self._cells = [(f'<c r="{ref}', f'"{style}') for ref, style in self._columns]
 
     def write(self, values: Sequence[Any], height: float | None = None) -> None:
         """Write one row: ``values`` (str, int or float; None or "" for a blank) from column A
         on, and the row's height in points (None: the default)."""
-        r = self.row + 1
+        r = str(self.row + 1)
         size = f' ht="{height:.16g}" customHeight="1"' if height else ""
         parts = [f'<row r="{r}"{size}>']
-        for (ref, style), value in zip(self._columns, values, strict=True):
+        add = parts.append
+        special = _SPECIAL.search
+        if len(values) != len(self._cells):
+            raise ValueError(f"{len(values)} values for {len(self._cells)} columns")
+        for (opening, style), value in zip(self._cells, values):  # noqa: B905 - checked above
             if value is None or value == "":
-                parts.append(f'<c r="{ref}{r}"{style}/>')
+                add(f"{opening}{r}{style}/>")
+            elif type(value) is str:
+                if not (special(value) or value[:1].isspace() or value[-1:].isspace()):
+                    add(f'{opening}{r}{style} t="inlineStr"><is><t>{value}</t></is></c>')
+                else:
+                    add(f'{opening}{r}{style} t="inlineStr"><is>{_text(value)}</is></c>')
             elif isinstance(value, str):
-                parts.append(f'<c r="{ref}{r}"{style} t="inlineStr"><is>{_text(value)}</is></c>')
+                add(f'{opening}{r}{style} t="inlineStr"><is>{_text(value)}</is></c>')
             else:
-                parts.append(f'<c r="{ref}{r}"{style}><v>{value:.16G}</v></c>')
-        parts.append("</row>")
+                add(f"{opening}{r}{style}><v>{value:.16G}</v></c>")
+        add("</row>")
         self.sheet.row_data_fh.write("".join(parts))
         self.row += 1
 

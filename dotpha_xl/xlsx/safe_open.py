@@ -22,6 +22,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -71,6 +72,8 @@ class Opened:
     sha256: str = ""  # of the file's bytes; "" when they were not read
     #: The file's bytes (read once, bounded), for :func:`formula_cells`.
     data: bytes = field(default=b"", repr=False)
+    #: Its zip directory as the checks read it (xlsx, xlsm, ods), for :func:`formula_cells`.
+    entries: list[zipfile.ZipInfo] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -82,7 +85,7 @@ class Opened:
         looked at).  Empty for anything but an ``.xlsx``/``.xlsm``."""
         if self.book is None or self.kind not in ("xlsx", "xlsm"):
             return {}
-        return formula_cells(self.data, sheet)
+        return formula_cells(self.data, sheet, self.entries)
 
 
 class _Refused(Exception):
@@ -125,14 +128,15 @@ def open_workbook(source: Source, limits: Limits, *, name: str | None = None) ->
     digest = hashlib.sha256(data).hexdigest()
     kind = "unknown"
     try:
-        kind, warnings = _check(data, limits)
+        kind, warnings, entries = _check(data, limits)
         book = _parse(data, kind)
     except _Refused as refused:
         return Opened(None, refused.kind, [refused.found.at(file=file)], size, digest)
     except Exception as exc:  # a check tripping over a strange file: still the file's fault
         found = problem("file_corrupt", value=type(exc).__name__)
         return Opened(None, kind, [found.at(file=file)], size, digest)
-    return Opened(book, kind, [w.at(file=file) for w in warnings], size, digest, data)
+    found = [w.at(file=file) for w in warnings]
+    return Opened(book, kind, found, size, digest, data, entries)
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,8 +228,8 @@ def _show_bytes(n: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _check(data: bytes, limits: Limits) -> tuple[str, list[Problem]]:
-    """The workbook's kind and its warnings, or :class:`_Refused`."""
+def _check(data: bytes, limits: Limits) -> tuple[str, list[Problem], list[zipfile.ZipInfo]]:
+    """The workbook's kind, its warnings and its zip directory, or :class:`_Refused`."""
     if data.startswith(OLE2_MAGIC):
         _refuse_ole2(data)
     if not data.startswith(ZIP_MAGICS):
@@ -244,7 +248,7 @@ def _check(data: bytes, limits: Limits) -> tuple[str, list[Problem]]:
         kind = _kind(archive, {e.filename for e in entries})
         _check_xml(archive, entries, kind, data)
     warnings = [problem("file_macro")] if kind == "xlsm" else []
-    return kind, warnings
+    return kind, warnings, entries
 
 
 def _refuse_ole2(data: bytes) -> None:
@@ -428,15 +432,70 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]", re.DOTALL)
 _REF = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})")
 
 
-def formula_cells(data: bytes, sheet: str) -> dict[tuple[int, int], bool]:
+def formula_cells(
+    data: bytes, sheet: str, entries: list[zipfile.ZipInfo] | None = None
+) -> dict[tuple[int, int], bool]:
     """The formula cells of the worksheet named ``sheet`` in an xlsx's bytes (already checked by
-    :func:`open_workbook`): (0-based row, column) -> whether a cached value is stored."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = _sheet_part(archive, sheet)
-        if part is None:
-            return {}
-        with archive.open(part) as handle:
-            xml = handle.read()
+    :func:`open_workbook`): (0-based row, column) -> whether a cached value is stored.
+    ``entries``: the zip directory the checks read, when known (the parts are then inflated
+    straight from the bytes, their CRC checked; through ``zipfile`` when anything is unusual)."""
+    xml = _sheet_xml_direct(data, sheet, entries) if entries else None
+    if xml is None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return {}
+            with archive.open(part) as handle:
+                xml = handle.read()
+    elif not xml:
+        return {}
+    fast = _formula_cells_fast(xml)
+    return fast if fast is not None else _formula_cells_any(xml)
+
+
+#: A formula cell as spreadsheet programs write it: ``r`` first, then the ``<f>`` (closed or
+#: empty) as the cell's first child, and maybe its ``<v>`` right after.
+_FAST_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: [\w:]+="[^"]*")*\s*>'
+    rb"(<f)(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>\s*[^<\s])?"
+)
+#: A formula element without a namespace prefix: a literal start, found fast.
+_PLAIN_FORMULA = re.compile(rb"<f[\s>/]")
+#: The same with a prefix (``<x:f>``): such a sheet gets the general scan.
+_PREFIXED_FORMULA = re.compile(rb":f[\s>/]")
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _formula_cells_fast(xml: bytes) -> dict[tuple[int, int], bool] | None:
+    """:func:`formula_cells` found from each ``<f`` (a fast literal search) back to its cell,
+    when every formula of the sheet sits in a cell of the usual shape (``_FAST_CELL``) with no
+    namespace prefix; ``None`` when one does not (then the general scan runs)."""
+    if _PREFIXED_FORMULA.search(xml):
+        return None
+    out: dict[tuple[int, int], bool] = {}
+    for formula in _PLAIN_FORMULA.finditer(xml):
+        at = formula.start()
+        found = _FAST_CELL.match(xml, xml.rfind(b"<c ", 0, at))
+        if found is None or found.start(3) != at:
+            return None  # not the first child of a cell of the usual shape
+        letters, digits, _, value = found.groups()
+        col = _COLUMNS.get(letters)
+        if col is None:
+            col = 0
+            for letter in letters:
+                col = col * 26 + letter - 64
+            _COLUMNS[letters] = col = col - 1
+        if value is None:  # a value further in the cell (not the usual order)?
+            end = xml.find(b"</c>", found.end())
+            value = end >= 0 and _VALUE.search(xml, found.end(), end)
+        key = (int(digits) - 1, col)
+        if key in out:
+            return None  # two formulas in one cell, or a cell written twice
+        out[key] = bool(value)
+    return out
+
+
+def _formula_cells_any(xml: bytes) -> dict[tuple[int, int], bool]:
     out: dict[tuple[int, int], bool] = {}
     done = -1  # the end of the last cell looked at: a cell's second <f> is not looked at again
     for found in _FORMULA.finditer(xml):
@@ -463,6 +522,47 @@ def formula_cells(data: bytes, sheet: str) -> dict[tuple[int, int], bool]:
     return out
 
 
+def _sheet_xml_direct(data: bytes, sheet: str, entries: list[zipfile.ZipInfo]) -> bytes | None:
+    """The XML of the worksheet named ``sheet``, its parts inflated straight from the file's
+    bytes through the zip directory already read; ``b""`` when there is no such sheet; ``None``
+    when a part is not a plain entry or does not inflate to its CRC (then ``zipfile`` reads)."""
+    by_name = {e.filename: e for e in entries}
+    workbook = _inflate(data, by_name.get("xl/workbook.xml"))
+    rels = _inflate(data, by_name.get("xl/_rels/workbook.xml.rels"))
+    if workbook is None or rels is None:
+        return None
+    part = _sheet_part_name(workbook, rels, sheet, by_name)
+    if part is None:
+        return b""
+    return _inflate(data, by_name[part])
+
+
+def _inflate(data: bytes, entry: zipfile.ZipInfo | None) -> bytes | None:
+    """A whole part, inflated from the file's bytes and checked against its CRC; ``None`` for
+    anything but a plain stored or deflated entry that checks."""
+    if entry is None or entry.flag_bits & 0x1 or entry.compress_type not in _PLAIN:
+        return None
+    start = entry.header_offset
+    if start < 0 or start + _LOCAL_HEADER.size > len(data):
+        return None
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
+    if signature != b"PK\x03\x04":
+        return None
+    begin = start + _LOCAL_HEADER.size + name_length + extra_length
+    raw = data[begin : begin + entry.compress_size]
+    try:
+        if entry.compress_type == zipfile.ZIP_STORED:
+            part = raw
+        else:
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            part = inflater.decompress(raw, entry.file_size + 1)
+    except zlib.error:
+        return None
+    if len(part) != entry.file_size or zlib.crc32(part) != entry.CRC:
+        return None
+    return part
+
+
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip part of the worksheet named ``sheet`` (through the workbook's relationships)."""
     try:
@@ -470,6 +570,14 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return None
+    return _sheet_part_name(workbook, rels, sheet, set(archive.namelist()))
+
+
+def _sheet_part_name(
+    workbook: bytes, rels: bytes, sheet: str, names: Collection[str]
+) -> str | None:
+    """The part name of the worksheet named ``sheet``, from the workbook's XML and its
+    relationships; ``None`` when there is none among ``names``."""
     wanted = sheet.encode("utf-8")
     rel_id = None
     for tag in _SHEET_TAG.finditer(workbook):
@@ -485,7 +593,7 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
             target = _unescape(attributes.get(b"Target", b"")).decode("utf-8")
             name = target.lstrip("/") if target.startswith("/") else "xl/" + target
             name = posixpath.normpath(name)
-            return name if name in archive.namelist() else None
+            return name if name in names else None
     return None
 
 

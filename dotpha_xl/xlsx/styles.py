@@ -4,10 +4,12 @@ input tint, percent formats, A4 print setup and the Party document heading (HD 3
 from __future__ import annotations
 
 import copy
+import struct
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
 from dotpha_xl.kernel.settings import DocumentSettings
@@ -49,6 +51,26 @@ class _Worksheet(Worksheet):
             self._prepared[key] = prepared
         return prepared
 
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        """xlsxwriter's ``<c>`` element, the same XML, for the cells every form is made of (a
+        shared string, a number or a blank, with its own format) without building and escaping
+        an attribute list per cell; any other cell goes through xlsxwriter itself."""
+        kind = type(cell).__name__
+        if self.constant_memory or not cell.format or kind not in _PLAIN_CELLS:
+            super()._write_cell(row, col, cell)
+            return
+        head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
+        if kind == "String":
+            self.fh.write(f'{head} t="s"><v>{cell.string}</v></c>')
+        elif kind == "Blank":
+            self.fh.write(f"{head}/>")
+        else:
+            self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
+
+
+#: Cells :meth:`_Worksheet._write_cell` writes itself (``Datetime`` holds a number too).
+_PLAIN_CELLS = frozenset(("String", "Number", "Blank"))
+
 
 def new_workbook(target: Any, *, in_memory: bool = False) -> Any:
     """An xlsxwriter workbook with the house defaults and fixed properties.
@@ -65,6 +87,35 @@ def new_workbook(target: Any, *, in_memory: bool = False) -> Any:
     book.set_properties({"created": datetime(*FIXED_CREATED), "author": "dotpha-xl", "company": ""})
     book.set_calc_mode("auto")
     return book
+
+
+#: How xlsxwriter dates and marks a part it packs from a temporary file (31/1/1980, a regular
+#: file of mode 0600), as MS-DOS date and time and external attributes.
+_ON_DISK_DATE = ((1980 - 1980) << 9) | (1 << 5) | 31
+_ON_DISK_ATTRIBUTES = 0o100600 << 16
+_END_OF_DIRECTORY = b"PK\x05\x06"
+
+
+def as_packed_on_disk(data: bytes) -> bytes:
+    """The bytes of a workbook xlsxwriter assembled ``in_memory``, with each zip entry dated and
+    marked as when it assembles the parts in temporary files: the same workbook, byte for byte,
+    without a dozen temporary files made, written and removed per workbook.  Only the entries'
+    date and attributes differ between the two modes (the parts and their compression are the
+    same), and they sit at fixed places of the zip headers."""
+    out = bytearray(data)
+    end = out.rfind(_END_OF_DIRECTORY)
+    (count,) = struct.unpack_from("<H", out, end + 10)
+    (at,) = struct.unpack_from("<I", out, end + 16)  # the central directory's first entry
+    for _ in range(count):
+        if out[at : at + 4] != b"PK\x01\x02":
+            raise ValueError("not a zip central directory entry")
+        name, extra, comment = struct.unpack_from("<HHH", out, at + 28)
+        (local,) = struct.unpack_from("<I", out, at + 42)
+        struct.pack_into("<H", out, at + 14, _ON_DISK_DATE)  # the entry's date
+        struct.pack_into("<I", out, at + 38, _ON_DISK_ATTRIBUTES)
+        struct.pack_into("<H", out, local + 12, _ON_DISK_DATE)  # its local header's date
+        at += 46 + name + extra + comment
+    return bytes(out)
 
 
 class Formats:
