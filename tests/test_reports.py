@@ -231,3 +231,22 @@ def test_plans_named_for_cadres_who_reported_are_read_only_when_needed(cycle, mo
     plan.rename(plan.with_name("CB901_ban_sao_ke_hoach_2027.xlsx"))
     assert reason() == "no_report"
     assert "CB901_ban_sao_ke_hoach_2027.xlsx" in opened
+
+
+def test_every_item_input_is_validated(cycle):
+    # one data validation per column over every item row: 0-100 % for the completion, "x" or
+    # blank for force majeure; the cells stay unlocked
+    tmp_path, _, _ = cycle
+    run("template", "report", "--plans", tmp_path / "plans", "--period", "2027-Q2",
+        "--out", tmp_path / "q2")  # fmt: skip
+    sheet = form_sheet(openpyxl.load_workbook(report_for(tmp_path / "q2", "CB901")))
+    c = find_contract(sheet)
+    rules = sheet.data_validations.dataValidation
+    for column, kind in (("completion", "decimal"), ("force_majeure", "list")):
+        covered = [dv for dv in rules if dv.type == kind]
+        for key in items():
+            cell = sheet.cell(c.rows[key], c.columns[column])
+            assert not cell.protection.locked
+            assert any(cell.coordinate in dv.sqref for dv in covered), (column, key)
+    (percent,) = [dv for dv in rules if dv.type == "decimal"]
+    assert (float(percent.formula1), float(percent.formula2)) == (0, 1)

@@ -294,21 +294,47 @@ def generate_reports(
     return result
 
 
+#: Plans read per job of :func:`_plans_read`: their rows checked by pandera in one call.
+PLAN_CHUNK = 50
+
+
 def _plans_read(paths: list[Path], settings: Settings, jobs: int) -> list[PlanFile]:
-    """Every plan read and checked (``read_plan``), in order, over ``jobs`` processes when there
-    are enough; what the reports need of each travels back (not its frame of rows)."""
+    """Every plan read and checked as ``read_plan`` reads it, in order, a chunk at a time over
+    ``jobs`` processes when there are enough; what the reports need of each travels back (not
+    its frame of rows)."""
+    size = max(1, min(PLAN_CHUNK, -(-len(paths) // (4 * max(1, jobs)))))
+    chunks = [(paths[i : i + size], settings) for i in range(0, len(paths), size)]
     if jobs <= 1 or len(paths) < 8 * jobs:
-        return [read_plan(path, settings) for path in paths]
+        return [plan for chunk in map(_plans_of_chunk, chunks) for plan in chunk]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_plan_for_report, paths, [settings] * len(paths), chunksize=8))
+        return [plan for chunk in pool.map(_plans_of_chunk, chunks) for plan in chunk]
 
 
-def _plan_for_report(path: Path, settings: Settings) -> PlanFile:
-    plan = read_plan(path, settings)
-    plan.frame = None  # the reports need the tasks and trees, not the rows' frame
-    return plan
+def _plans_of_chunk(job: tuple[list[Path], Settings]) -> list[PlanFile]:
+    """A chunk of plans read with one pandera check of all their rows; a plan whose rows it
+    finds fault with is read again alone, in full, so that its problems are exactly
+    ``read_plan``'s (pandera's row checks are row by row: rows that pass together pass alone)."""
+    import pandas as pd
+
+    from dotpha_xl.xlsx.schemas import PlanRowsSchema, validate_frame
+
+    paths, settings = job
+    plans = [read_plan(path, settings, validate=False) for path in paths]
+    frames = [p.frame for p in plans if p.frame is not None and not p.frame.empty]
+    faulty = set()
+    if frames:
+        faulty = {
+            p.file for p in validate_frame(pd.concat(frames, ignore_index=True), PlanRowsSchema)
+        }
+    plans = [
+        read_plan(path, settings) if plan.file in faulty else plan
+        for path, plan in zip(paths, plans, strict=True)
+    ]
+    for plan in plans:
+        plan.frame = None  # the reports need the tasks and trees, not the rows' frame
+    return plans
 
 
 def _report_bytes(job: tuple) -> bytes:

@@ -76,8 +76,13 @@ def read_plan(
     *,
     name: str | None = None,
     expected: dict[str, str] | None = None,
+    validate: bool = True,
 ) -> PlanFile:
-    """Read and check one filled plan; every problem names its file, sheet and cell."""
+    """Read and check one filled plan; every problem names its file, sheet and cell.
+
+    ``validate=False`` leaves out the pandera check of the rows (``frame``): for a caller that
+    checks the frames of many plans at once and reads again, in full, those it finds fault
+    with; a plan whose rows pass reads the same either way."""
     sheet = read_form(source, "plan", name=name)
     plan = PlanFile(
         file=sheet.file,
@@ -98,7 +103,8 @@ def read_plan(
     plan.problems += check_carried_years(sheet, frame)
     for key, sealed in ((sheet.prefilled or {}).get("carried_years") or {}).items():
         plan.continued_from[key] = str(sealed.get("cadre_id", ""))
-    plan.problems += validate_frame(frame, PlanRowsSchema)
+    if validate:
+        plan.problems += validate_frame(frame, PlanRowsSchema)
     plan.tasks, tree_problems = _check_trees(sheet, frame, settings)
     plan.problems += merge_tree_problems(tree_problems, plan.problems)
     notes, note_problems = read_notes(sheet, plan.note_cells)

@@ -31,11 +31,12 @@ from dotpha_xl.xlsx.form_layout import (
     column_index,
     fit_row,
     protect_form,
+    validate_percent,
     write_form_top,
     write_guide,
     write_header,
     write_key_row,
-    write_percent_input,
+    write_percent_value,
     write_signature,
 )
 from dotpha_xl.xlsx.plan_form import SECTION_TITLES, row_label
@@ -204,6 +205,7 @@ def write_report(
     )
     write_key_row(sheet, fmt, REPORT_COLUMNS)
     row = FIRST_DATA_ROW
+    items: list[int] = []  # the rows of the items the cadre fills: validated together
     for section in ("A", "B"):
         mine = [t for t in tasks if t.section == section]
         if not mine:
@@ -213,7 +215,8 @@ def write_report(
         sheet.merge_range(row, 2, row, last, SECTION_TITLES[section], fmt["cell_section"])
         row += 1
         for task in mine:
-            row = _write_task(sheet, fmt, task, trees[task.key], row, period, previous)
+            row = _write_task(sheet, fmt, task, trees[task.key], row, period, previous, items)
+    _validate_item_inputs(sheet, items)
     row = _write_narratives(sheet, fmt, row + 1, last)
     write_signature(sheet, fmt, row + 1, 8, last, person.full_name)
     print_setup(sheet, landscape=True, repeat_rows=(HEADER_FIRST_ROW, HEADER_FIRST_ROW + 2))
@@ -252,6 +255,7 @@ def _write_task(
     row: int,
     period: ReportPeriod,
     previous: ReportInputs,
+    items: list[int],
 ) -> int:
     rows = {str(node.key): row + offset for offset, node in enumerate(root.walk())}
     col = COLUMN_INDEX
@@ -289,6 +293,7 @@ def _write_task(
             _write_carried_item(sheet, fmt, r, previous.carried[key])
         elif level == ITEM:
             _write_item_inputs(sheet, fmt, r, key, previous)
+            items.append(r)
         else:
             if note:
                 sheet.write_string(r, col["actual_product"], note, fmt["carried_note"])
@@ -308,31 +313,26 @@ def _write_task(
     return row + len(rows)
 
 
-def _write_item_inputs(sheet: Any, fmt: Formats, r: int, key: str, previous: ReportInputs) -> None:
+def _validate_item_inputs(sheet: Any, rows: list[int]) -> None:
+    """The items' completion (0–100 %) and force-majeure mark (x or blank), each one data
+    validation over every item row (one per cell made the files larger and slower to make)."""
     col = COLUMN_INDEX
-    sheet.write_string(
-        r, col["actual_product"], previous.actual_products.get(key, ""), fmt["input"]
-    )
-    write_percent_input(
+    validate_percent(
         sheet,
-        fmt,
-        r,
-        col["completion"],
-        previous.completions.get(key),
+        [(r, col["completion"]) for r in rows],
         title="Mức độ hoàn thành",
         message="Tỷ lệ % đã hoàn thành của nội dung này tính đến thời điểm báo cáo (cộng dồn), "
         "từ 0% đến 100%.",
         error="Mức độ hoàn thành phải từ 0% đến 100%.",
     )
-    fm_reason = previous.force_majeure.get(key)
-    sheet.write_string(
-        r, col["force_majeure"], FM_MARK if fm_reason is not None else "", fmt["input_center"]
-    )
+    if not rows:
+        return
+    c = col["force_majeure"]
     sheet.data_validation(
-        r,
-        col["force_majeure"],
-        r,
-        col["force_majeure"],
+        rows[0],
+        c,
+        rows[0],
+        c,
         {
             "validate": "list",
             "source": [FM_MARK],
@@ -341,7 +341,20 @@ def _write_item_inputs(sheet: Any, fmt: Formats, r: int, key: str, previous: Rep
             "và ghi rõ lý do ở cột bên cạnh.",
             "error_title": "Giá trị không hợp lệ",
             "error_message": "Để trống, hoặc ghi x.",
+            "multi_range": " ".join(cell_name(r, c) for r in rows),
         },
+    )
+
+
+def _write_item_inputs(sheet: Any, fmt: Formats, r: int, key: str, previous: ReportInputs) -> None:
+    col = COLUMN_INDEX
+    sheet.write_string(
+        r, col["actual_product"], previous.actual_products.get(key, ""), fmt["input"]
+    )
+    write_percent_value(sheet, fmt, r, col["completion"], previous.completions.get(key))
+    fm_reason = previous.force_majeure.get(key)
+    sheet.write_string(
+        r, col["force_majeure"], FM_MARK if fm_reason is not None else "", fmt["input_center"]
     )
     sheet.write_string(r, col["fm_reason"], fm_reason or "", fmt["input"])
 
