@@ -89,22 +89,31 @@ def generate_plans(
         targets.append(
             out_dir / output_name(cadre.cadre_id, cadre.full_name, "ke_hoach", str(year))
         )
-    # A few threads write (and sync) the files while the next workbooks are made, so the waits
-    # on the disk overlap; the files are listed and reported in order all the same.
+    result.files += _write_all(targets, _made(_write_one, work, jobs), progress)
+    return result
+
+
+def _write_all(
+    targets: list[Path], made: Iterator[bytes], progress: Callable[[int, int], None] | None
+) -> list[Path]:
+    """Each workbook of ``made`` written atomically to its target, in order.  A few threads
+    write (and sync) the files while the next workbooks are made, so the waits on the disk
+    overlap; the files are listed and reported in order all the same."""
+    written: list[Path] = []
     with ThreadPoolExecutor(max_workers=WRITERS) as writers:
         pending: deque[Future[Path]] = deque()
 
         def settle(keep: int) -> None:
             while len(pending) > keep or (pending and pending[0].done()):
-                result.files.append(pending.popleft().result())
+                written.append(pending.popleft().result())
                 if progress is not None:
-                    progress(len(result.files), len(targets))
+                    progress(len(written), len(targets))
 
-        for target, data in zip(targets, _made(_write_one, work, jobs), strict=True):
+        for target, data in zip(targets, made, strict=True):
             pending.append(writers.submit(write_bytes_atomic, target, data))
             settle(keep=4 * WRITERS)
         settle(keep=0)
-    return result
+    return written
 
 
 def _write_one(job: tuple[Person, int, list[PlannedTask], int, str, dict, dict, dict]) -> bytes:
@@ -278,19 +287,7 @@ def generate_reports(
         targets.append(
             out_dir / output_name(person.cadre_id, person.full_name, "bao_cao", period.code)
         )
-    with ThreadPoolExecutor(max_workers=WRITERS) as writers:
-        pending: deque[Future[Path]] = deque()
-
-        def settle(keep: int) -> None:
-            while len(pending) > keep or (pending and pending[0].done()):
-                result.files.append(pending.popleft().result())
-                if progress is not None:
-                    progress(len(result.files), len(targets))
-
-        for target, data in zip(targets, _made(_report_bytes, work, jobs), strict=True):
-            pending.append(writers.submit(write_bytes_atomic, target, data))
-            settle(keep=4 * WRITERS)
-        settle(keep=0)
+    result.files += _write_all(targets, _made(_report_bytes, work, jobs), progress)
     return result
 
 
