@@ -449,3 +449,23 @@ def test_a_task_a_body_proposes_must_run_in_the_proposals_year(chain, tmp_path):
     # decision)
     found = read_review(tmp_path / "decision.xlsx", "decision")
     assert not [k for k in found.rows if k.startswith("CB102:")]
+
+
+def test_the_years_decided_for_a_registered_task_must_run_in_the_year(chain, tmp_path):
+    """The same rule for a registered task whose years the Committee edits in the decision."""
+    import shutil
+
+    path = tmp_path / "decision.xlsx"
+    shutil.copy(chain["dir"] / "decision_done.xlsx", path)
+    book = openpyxl.load_workbook(path)
+    c = find_contract(form(book))
+    key = next(k for k in c.rows if k.startswith("CB101:A"))
+    r = c.rows[key]
+    c.sheet.cell(r, c.columns["decided_start_year"]).value = 2031
+    c.sheet.cell(r, c.columns["decided_end_year"]).value = 2031
+    book.save(path)
+    result = run("assignments", "--decision", str(path), "--out", str(tmp_path / "gv.xlsx"),
+                 code=1)  # fmt: skip
+    cell = f"{openpyxl.utils.get_column_letter(c.columns['decided_start_year'])}{r}"
+    assert "thời gian thực hiện 2031, không gồm năm 2027" in result.output
+    assert cell in result.output and not (tmp_path / "gv.xlsx").exists()

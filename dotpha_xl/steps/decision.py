@@ -493,6 +493,16 @@ def assignments_from_decision(
             continue
         start = _int(v["decided_start_year"])
         end = _int(v["decided_end_year"]) or start
+        # the years the Committee decides must run in the decision's year, as a new task's
+        fault = year_at_fault(task_key[0], start, end, year) if start and end else None
+        if fault is not None:
+            where = {
+                "file": found.file,
+                "sheet": found.sheet,
+                "cell": row.cells.get(f"decided_{fault}", ""),
+            }
+            run.problems.append(not_in_year(start, end, year).at(**where))
+            continue
         origin_of = origins.get(key, REGISTRATION)
         given.append(
             (
