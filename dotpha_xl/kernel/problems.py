@@ -594,6 +594,13 @@ def problem(code: str, *, value: Any = "", node: str = "", **fields: Any) -> Pro
     )
 
 
+def refused(code: str, file: str, problems: list[Problem]) -> list[Problem]:
+    """What is said of a file a step cannot use: its first error (``problems``), then ``code``
+    naming the file (``plan_invalid``, ``previous_plan_invalid``, ``previous_report_invalid``)."""
+    first = [p for p in problems if p.severity == ERROR][:1]
+    return [*first, problem(code, value=file).at(file=file)]
+
+
 def not_in_year(start_year: int, end_year: int, year: int) -> Problem:
     """``task_not_in_year`` of a task of the years given that does not run in ``year``
     (``domain.periods.runs_in``), to place at the year to correct."""

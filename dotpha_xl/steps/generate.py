@@ -13,7 +13,7 @@ from typing import Any
 from dotpha_xl.domain.calendar import last_day_allowed, report_deadline
 from dotpha_xl.domain.periods import ReportPeriod, parse_period, runs_in
 from dotpha_xl.domain.tree import Node, continued_period
-from dotpha_xl.kernel.problems import Problem, problem
+from dotpha_xl.kernel.problems import Problem, problem, refused
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import parse_percent
 from dotpha_xl.records.people import Cadre
@@ -137,8 +137,7 @@ def _previous_plans(
     for path in expand_inputs([folder]):
         plan = read_plan(path, settings)
         if not plan.ok:
-            problems.extend([p for p in plan.problems if p.severity == "error"][:1])
-            problems.append(problem("previous_plan_invalid", value=plan.file).at(file=plan.file))
+            problems += refused("previous_plan_invalid", plan.file, plan.problems)
             continue
         if plan.year != year - 1:
             problems.append(
@@ -217,16 +216,25 @@ def _round_trip(weight: Fraction | None) -> Fraction | None:
     return None if weight is None else parse_percent(float(weight / 100))
 
 
-def _made(make: Callable[[Any], bytes], work: list, jobs: int) -> Iterator[bytes]:
-    """The workbooks' bytes (``make`` of each job), in order, made over ``jobs`` processes when
-    there are enough."""
-    if jobs <= 1 or len(work) < 8 * jobs:
+def _made(
+    make: Callable[[Any], Any],
+    work: list,
+    jobs: int,
+    *,
+    chunksize: int = 8,
+    serial: bool | None = None,
+) -> Iterator[Any]:
+    """``make`` of each job, in order, over ``jobs`` processes; in this process when ``serial``
+    (by default: fewer than 8 jobs a process)."""
+    if serial is None:
+        serial = len(work) < 8 * jobs
+    if jobs <= 1 or serial:
         yield from map(make, work)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(make, work, chunksize=8)
+        yield from pool.map(make, work, chunksize=chunksize)
 
 
 def generate_reports(
@@ -266,8 +274,7 @@ def generate_reports(
     targets: list[Path] = []
     for plan in plans:
         if not plan.ok:
-            result.problems += [p for p in plan.problems if p.severity == "error"][:1] or []
-            result.problems.append(problem("plan_invalid", value=plan.file).at(file=plan.file))
+            result.problems += refused("plan_invalid", plan.file, plan.problems)
             continue
         if plan.year != period.year or newest.get(plan.cadre_id) is not plan:
             continue
@@ -301,12 +308,8 @@ def _plans_read(paths: list[Path], settings: Settings, jobs: int) -> list[PlanFi
     its frame of rows)."""
     size = max(1, min(PLAN_CHUNK, -(-len(paths) // (4 * max(1, jobs)))))
     chunks = [(paths[i : i + size], settings) for i in range(0, len(paths), size)]
-    if jobs <= 1 or len(paths) < 8 * jobs:
-        return [plan for chunk in map(_plans_of_chunk, chunks) for plan in chunk]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return [plan for chunk in pool.map(_plans_of_chunk, chunks) for plan in chunk]
+    made = _made(_plans_of_chunk, chunks, jobs, chunksize=1, serial=len(paths) < 8 * jobs)
+    return [plan for chunk in made for plan in chunk]
 
 
 def _plans_of_chunk(job: tuple[list[Path], Settings]) -> list[PlanFile]:

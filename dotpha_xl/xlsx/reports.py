@@ -19,7 +19,7 @@ from dotpha_xl.domain.ratings import compare_self_rating
 from dotpha_xl.domain.rollup import expected_completions
 from dotpha_xl.domain.tree import Node, PlanRow, build_tree, check_tree
 from dotpha_xl.kernel.keys import ITEM, MONTH, NodeKey, parse_key
-from dotpha_xl.kernel.problems import Problem, has_errors, problem
+from dotpha_xl.kernel.problems import Problem, has_errors, problem, refused
 from dotpha_xl.kernel.settings import Settings
 from dotpha_xl.kernel.text import PercentError, as_text, parse_flag, parse_percent, parse_rating
 from dotpha_xl.records.consolidation import Signal, TaskOutcome
@@ -108,10 +108,7 @@ def latest_reports(
         report = read_report(path, settings)
         if not report.ok:
             if problems is not None:
-                problems.extend([p for p in report.problems if p.severity == "error"][:1])
-                problems.append(
-                    problem("previous_report_invalid", value=report.file).at(file=report.file)
-                )
+                problems += refused("previous_report_invalid", report.file, report.problems)
             continue
         try:
             period = parse_period(report.period_code)
