@@ -31,7 +31,7 @@ from dotpha_xl.records.consolidation import (
     cadre_levels,
 )
 from dotpha_xl.records.outcomes import FileOutcome
-from dotpha_xl.records.people import Cadre
+from dotpha_xl.records.people import Assignments, Cadre
 from dotpha_xl.steps.batch import read_batch
 from dotpha_xl.steps.tenure import apply_tenure
 from dotpha_xl.store.consolidation_json import json_chunks
@@ -177,15 +177,22 @@ def consolidate(
     if ledger is not None:
         _compare_with_previous(result, chosen, ledger)
     handed_over = apply_tenure(result, roster, paths, reports, chosen, settings)
+    assignments = None  # read once: who has a task this year, and the plans' deadlines
+    if assignments_path is not None:
+        assignments = _table(read, read_assignments, assignments_path, settings)
+        if not table_usable(assignments.problems):
+            raise side_table_error("Danh sách giao việc", assignments_path, assignments.problems)
+        result.problems += assignments.problems
+    plan_paths = expand_inputs([plans_dir])
     expected = _expected_cadres(
-        roster.cadres, plans_dir, assignments_path, period, settings, result, jobs, ledger,
+        roster.cadres, plan_paths, assignments, period, settings, result, jobs, ledger,
         reported=set(chosen), read=read,
     )  # fmt: skip
     for cadre_id, reason in expected.items():
         if cadre_id not in chosen and cadre_id not in handed_over:
             result.missing.append(Missing(roster.cadres[cadre_id], reason))
     result.late_plans = _late_plans(
-        roster.cadres, plans_dir, assignments_path, period.year, settings, ledger, read
+        roster.cadres, plan_paths, assignments, period.year, settings, ledger
     )
     order = {cadre_id: n for n, cadre_id in enumerate(roster.cadres)}
     result.tasks.sort(key=lambda t: (order.get(t.cadre.cadre_id, len(order)), t.task_key))
@@ -198,17 +205,16 @@ def consolidate(
 
 def _late_plans(
     cadres: dict[str, Cadre],
-    plans_dir: Path,
-    assignments_path: Path | None,
+    plan_paths: list[Path],
+    assignments: Assignments | None,
     year: int,
     settings: Settings,
     ledger: Any,
-    read: Callable[..., list[FileOutcome]],
 ) -> list[LatePlan]:
     """The plans of ``year`` received late (Art. 4.4 b, R33; ``steps.late_plans``), each judged
     on the cadre's first accepted plan the intake ledger recorded (``validate --receipts``
     records the receipts' times); for a cadre the ledger does not know, the plan files named
-    for them in ``plans_dir`` (``CB101_..._ke_hoach_2027.xlsx``), by modification time."""
+    for them among ``plan_paths`` (``CB101_..._ke_hoach_2027.xlsx``), by modification time."""
     from dotpha_xl.steps.late_plans import earliest, late_plans, plan_deadlines
 
     first = ledger.first_accepted("plan", str(year)) if ledger is not None else {}
@@ -216,14 +222,11 @@ def _late_plans(
     earliest(
         (
             (p.name.split("_", 1)[0], p.name, datetime.fromtimestamp(p.stat().st_mtime))
-            for p in expand_inputs([plans_dir])
+            for p in plan_paths
             if p.stem.endswith(suffix) and p.name.split("_", 1)[0] not in first
         ),
         first,
     )
-    assignments = None
-    if assignments_path is not None:
-        assignments = _table(read, read_assignments, assignments_path, settings)
     deadlines = plan_deadlines(cadres, settings, year, assignments)
     return late_plans(first, deadlines, cadres, settings)
 
@@ -254,8 +257,8 @@ def _compare_with_previous(
 
 def _expected_cadres(
     cadres: dict[str, Cadre],
-    plans_dir: Path,
-    assignments_path: Path | None,
+    paths: list[Path],
+    assignments: Assignments | None,
     period: ReportPeriod,
     settings: Settings,
     result: Consolidation,
@@ -278,13 +281,8 @@ def _expected_cadres(
     have no plan found, those files are read after all before saying ``no_plan``, so that a
     misnamed file never changes the answer."""
     with_plan: dict[str, bool] = dict.fromkeys(reported, True)
-    paths = expand_inputs([plans_dir])
-    if assignments_path is not None:
-        table = _table(read, read_assignments, assignments_path, settings)
-        if not table_usable(table.problems):
-            raise side_table_error("Danh sách giao việc", assignments_path, table.problems)
-        result.problems += table.problems
-        assigned: Iterable[str] = {a.cadre_id for a in table.active_in(period.year)}
+    if assignments is not None:
+        assigned: Iterable[str] = {a.cadre_id for a in assignments.active_in(period.year)}
         named = _named_for(paths, reported, period.year)
     else:
         assigned, named = with_plan, set()
