@@ -119,7 +119,8 @@ def ref_evaluate(
     completed_early = False
     if period.kind != "year":
         done = c_period if is_period_task else c_year
-        if done is not None and done >= 100:
+        # Art. 7.1 (R16): 100 % in a report whose period ends before the fourth quarter
+        if done is not None and done >= 100 and period.end < date(period.year, 10, 1):
             completed_early = True
             whole_period = is_period_task
             rating = rate(done)
